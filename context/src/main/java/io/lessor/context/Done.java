@@ -1,0 +1,417 @@
+package io.lessor.context;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A one-shot signal: it starts unfired, fires once, and stays fired. This is Java's form of the
+ * channel that Go's {@code ctx.Done()} returns, which a goroutine waits on to learn that it
+ * should stop.
+ *
+ * <p>Waiting never pins a virtual thread: {@link #await()} parks with {@link LockSupport} and
+ * the listener list is guarded by a {@link ReentrantLock}, not a monitor. Callbacks given to
+ * {@link #onFire(Runnable)} run on the thread that fires the signal, after every internal lock
+ * is released, so they must be short; hand longer work to another thread, as
+ * {@link Context#afterFunc(Runnable)} does.
+ *
+ * <p>Every listener that a wait or a callback registers is removed when it is no longer needed,
+ * so a signal that never fires does not grow, however many waits time out or selects pick
+ * another case.
+ *
+ * <pre>{@code
+ * Signal stop = Signal.create();
+ * Thread.ofVirtual().start(() -> { doWork(); stop.fire(); });
+ * if (!stop.await(Duration.ofSeconds(5))) {
+ *     log("work still running after 5 s");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: every method may be called from any thread.
+ */
+public abstract class Done {
+
+    /*
+     * Implementation notes.
+     *
+     * The fired state is one volatile field, `payload`, set once by compare-and-set. Contexts
+     * store their outcome (reason and cause) there, so the moment a context's reason becomes
+     * visible is exactly the moment its done signal fires: no reader can see one without the
+     * other.
+     *
+     * Listeners form a doubly linked list in registration order, guarded by `lock`. Firing sets
+     * the payload first and then detaches the whole list under the lock. A registration takes
+     * the lock and checks the payload, so it either lands in the list before it is detached or
+     * sees the payload and runs at once; no listener is lost and none runs twice.
+     */
+
+    private volatile Object payload;
+
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // @GuardedBy("lock")
+    private Listener head;
+    // @GuardedBy("lock")
+    private Listener tail;
+    // @GuardedBy("lock"): true once fire() has detached the list; later registrations run at once.
+    private boolean drained;
+
+    private volatile CompletableFuture<Void> stage;
+
+    Done() {
+    }
+
+    /** Returns whether this signal has fired. */
+    public final boolean isFired() {
+        return payload != null;
+    }
+
+    /**
+     * Blocks until this signal fires.
+     *
+     * @throws InterruptedException if the thread is interrupted first; the interrupt status is
+     *     cleared, as {@link Object#wait()} does
+     */
+    public final void await() throws InterruptedException {
+        if (isFired()) {
+            return;
+        }
+        awaitNanos(Long.MAX_VALUE, false);
+    }
+
+    /**
+     * Blocks until this signal fires or the timeout passes, on the system's monotonic clock.
+     *
+     * @return {@code true} if the signal fired, {@code false} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted first
+     */
+    public final boolean await(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (isFired()) {
+            return true;
+        }
+        return awaitNanos(Timeouts.toNanosSaturated(timeout), true);
+    }
+
+    /**
+     * Blocks until this signal fires, ignoring interrupts; the interrupt status is restored
+     * before it returns.
+     */
+    public final void awaitUninterruptibly() {
+        boolean interrupted = false;
+        while (!isFired()) {
+            try {
+                await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code callback} once, when this signal fires, on the firing thread; if it has fired
+     * already, runs it now on the calling thread. An exception from the callback is logged and
+     * does not stop the other callbacks.
+     *
+     * @return a registration whose {@link Registration#stop()} removes the callback if it has
+     *     not started yet
+     */
+    public final Registration onFire(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        CallbackListener listener = new CallbackListener(callback);
+        if (!register(listener)) {
+            listener.fired();
+        }
+        return listener;
+    }
+
+    /**
+     * Returns a stage that completes normally when this signal fires. The same stage is returned
+     * on every call, and it cannot be completed by its users.
+     */
+    public final CompletionStage<Void> asStage() {
+        CompletableFuture<Void> existing = stage;
+        if (existing != null) {
+            return existing.minimalCompletionStage();
+        }
+        CompletableFuture<Void> created = new CompletableFuture<>();
+        if (!STAGE.compareAndSet(this, null, created)) {
+            return stage.minimalCompletionStage();
+        }
+        onFire(() -> created.complete(null));
+        return created.minimalCompletionStage();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + (isFired() ? "[fired]" : "[waiting]");
+    }
+
+    // ---- for subclasses and the rest of the package ------------------------------------------
+
+    /** Returns the payload this signal fired with, or {@code null} while it has not fired. */
+    final Object payload() {
+        return payload;
+    }
+
+    /**
+     * Fires this signal with {@code value} unless it fired before, then runs the listeners.
+     *
+     * @return {@code true} if this call fired it
+     */
+    final boolean fire(Object value) {
+        Listener first = fireAndDetach(value);
+        if (first == Listener.NOT_FIRED) {
+            return false;
+        }
+        runAll(first);
+        return true;
+    }
+
+    /**
+     * Sets the payload and detaches the listener list without running it, so that a caller that
+     * propagates through many signals can run them from a work list instead of recursing.
+     *
+     * @return the first detached listener (may be {@code null}), or {@link Listener#NOT_FIRED} if
+     *     the signal had fired before
+     */
+    final Listener fireAndDetach(Object value) {
+        Objects.requireNonNull(value, "value");
+        if (!PAYLOAD.compareAndSet(this, null, value)) {
+            return Listener.NOT_FIRED;
+        }
+        lock.lock();
+        try {
+            Listener first = head;
+            head = null;
+            tail = null;
+            drained = true;
+            return first;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static void runAll(Listener first) {
+        for (Listener l = first; l != null; ) {
+            Listener next = l.next;
+            l.next = null;
+            l.prev = null;
+            l.runSafely();
+            l = next;
+        }
+    }
+
+    /**
+     * Adds {@code listener} to the list.
+     *
+     * @return {@code false} if the signal has fired; the listener was not added and the caller
+     *     decides whether to run it
+     */
+    final boolean register(Listener listener) {
+        if (payload != null) {
+            return false;
+        }
+        if (!accepts(listener)) {
+            // A signal that can never fire keeps no listener; report it as registered.
+            return true;
+        }
+        lock.lock();
+        try {
+            if (drained) {
+                return false;
+            }
+            listener.owner = this;
+            listener.prev = tail;
+            if (tail == null) {
+                head = listener;
+            } else {
+                tail.next = listener;
+            }
+            tail = listener;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes {@code listener} if it is still in the list.
+     *
+     * @return {@code true} if it was removed, {@code false} if the signal fired and detached it
+     */
+    final boolean unregister(Listener listener) {
+        lock.lock();
+        try {
+            if (drained || listener.owner != this) {
+                return false;
+            }
+            Listener prev = listener.prev;
+            Listener next = listener.next;
+            if (prev == null) {
+                head = next;
+            } else {
+                prev.next = next;
+            }
+            if (next == null) {
+                tail = prev;
+            } else {
+                next.prev = prev;
+            }
+            listener.prev = null;
+            listener.next = null;
+            listener.owner = null;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns how many listeners wait on this signal; for tests and diagnostics. */
+    final int listenerCount() {
+        lock.lock();
+        try {
+            int count = 0;
+            for (Listener l = head; l != null; l = l.next) {
+                count++;
+            }
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns whether listeners are worth keeping; {@code false} for a signal that can never fire. */
+    boolean accepts(Listener listener) {
+        return true;
+    }
+
+    /**
+     * Called on the waiting thread before it parks; a context links itself to its parent here,
+     * so that only contexts someone waits on cost their parent anything.
+     */
+    void beforeWait() {
+    }
+
+    private boolean awaitNanos(long timeoutNanos, boolean timed) throws InterruptedException {
+        beforeWait();
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        ParkingListener waiter = new ParkingListener(Thread.currentThread());
+        if (!register(waiter)) {
+            return true;
+        }
+        try {
+            long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+            while (!isFired()) {
+                if (timed) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, remaining);
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    if (isFired()) {
+                        // Fired and interrupted at once: report the signal, keep the interrupt.
+                        Thread.currentThread().interrupt();
+                        return true;
+                    }
+                    throw new InterruptedException();
+                }
+            }
+            return true;
+        } finally {
+            unregister(waiter);
+        }
+    }
+
+    /** A node of the listener list. Subclasses say what firing means for them. */
+    abstract static class Listener {
+        /** Marks a fire that lost the race: the signal had fired before. */
+        static final Listener NOT_FIRED = new Listener() {
+            @Override
+            void fired() {
+            }
+        };
+
+        // @GuardedBy("owner.lock")
+        Done owner;
+        // @GuardedBy("owner.lock"), or owned by the firing thread once the list is detached.
+        Listener prev;
+        Listener next;
+
+        abstract void fired();
+
+        final void runSafely() {
+            try {
+                fired();
+            } catch (Throwable t) {
+                Log.callbackFailed(this, t);
+            }
+        }
+    }
+
+    private static final class ParkingListener extends Listener {
+        private final Thread thread;
+
+        ParkingListener(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        void fired() {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private final class CallbackListener extends Listener implements Registration {
+        private final Runnable callback;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        CallbackListener(Runnable callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        void fired() {
+            if (claimed.compareAndSet(false, true)) {
+                callback.run();
+            }
+        }
+
+        @Override
+        public boolean stop() {
+            if (!claimed.compareAndSet(false, true)) {
+                return false;
+            }
+            unregister(this);
+            return true;
+        }
+    }
+
+    private static final VarHandle PAYLOAD;
+    private static final VarHandle STAGE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PAYLOAD = lookup.findVarHandle(Done.class, "payload", Object.class);
+            STAGE = lookup.findVarHandle(Done.class, "stage", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

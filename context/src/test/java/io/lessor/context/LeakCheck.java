@@ -1,0 +1,61 @@
+package io.lessor.context;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The thread-leak check for this module's own tests. The full check, for users and the other
+ * modules, is {@code io.lessor.testing.LeakCheckExtension}; it lives in a module that depends on
+ * this one, so these tests use this reduced copy: tracked resources and platform threads only.
+ */
+final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
+
+    private static final long WAIT_MILLIS = 2_000;
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LeakCheck.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Diagnostics.setTracking(true);
+        context.getStore(NAMESPACE).put("mark", Diagnostics.mark());
+        context.getStore(NAMESPACE).put("threads", platformThreads());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void afterEach(ExtensionContext context) throws InterruptedException {
+        long mark = context.getStore(NAMESPACE).get("mark", Long.class);
+        Set<Thread> before = context.getStore(NAMESPACE).get("threads", Set.class);
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
+        List<Diagnostics.LiveResource> live;
+        Set<Thread> newThreads;
+        do {
+            live = Diagnostics.liveSince(mark);
+            newThreads = platformThreads();
+            newThreads.removeAll(before);
+            newThreads.removeIf(t -> !t.isAlive() || isRuntimeThread(t));
+            if (live.isEmpty() && newThreads.isEmpty()) {
+                return;
+            }
+            Thread.sleep(10);
+        } while (System.nanoTime() - deadline < 0);
+        String report = live.stream().map(Object::toString).collect(Collectors.joining("\n  "))
+                + newThreads.stream().map(t -> "platform thread " + t.getName()).collect(Collectors.joining("\n  "));
+        throw new AssertionError("leaked after " + WAIT_MILLIS + " ms:\n  " + report);
+    }
+
+    /** Threads the JDK or this library keep for the life of the process, started on first use. */
+    private static boolean isRuntimeThread(Thread t) {
+        return t.getClass().getName().equals("jdk.internal.misc.CarrierThread")
+                || Set.of(SystemClock.TIMER_THREAD_NAME, "VirtualThread-unblocker", "Read-Poller", "Write-Poller",
+                        "process reaper", "Common-Cleaner", "Attach Listener").contains(t.getName());
+    }
+
+    private static Set<Thread> platformThreads() {
+        return new HashSet<>(Thread.getAllStackTraces().keySet());
+    }
+}
