@@ -70,11 +70,10 @@ public final class CancelableContext extends Context implements AutoCloseable {
         CancelableContext parentNode = parent.cancelNode();
         Deadline inherited = parentNode == null ? null : parentNode.deadline;
 
-        // A parent deadline at or before ours wins; the child is then a plain cancel context and
-        // ends with the parent's cause, as in Go.
+        // A parent deadline at or before ours wins. The child is then a plain cancel context, so as
+        // in Go it is named WithCancel and ends with the parent's cause.
         if (own == null || (inherited != null && inherited.nanos() - own.nanos() <= 0)) {
-            String name = parent + (own == null ? ".WithCancel" : ".WithDeadline(" + own.instant() + ")");
-            return new CancelableContext(parent, inherited, name);
+            return new CancelableContext(parent, inherited, parent + ".WithCancel");
         }
 
         CancelableContext child = new CancelableContext(parent, own, parent + ".WithDeadline(" + own.instant() + ")");
@@ -88,7 +87,7 @@ public final class CancelableContext extends Context implements AutoCloseable {
             return child;
         }
         if (!child.done.isFired()) {
-            child.timer = parent.clock.schedule(delayNanos, () -> child.finish(expired));
+            child.timer = parent.clock.schedule(delayNanos, new DeadlineAction(child, expired));
             if (child.done.isFired()) {
                 // Ended while the timer was being scheduled; finish() may have missed it.
                 child.timer.cancel();
@@ -301,6 +300,19 @@ public final class CancelableContext extends Context implements AutoCloseable {
                 return;
             }
             next = pending.pop();
+        }
+    }
+
+    /** The timer action that ends a context at its deadline; named for leak reports. */
+    private record DeadlineAction(CancelableContext context, Outcome expired) implements Runnable {
+        @Override
+        public void run() {
+            context.finish(expired);
+        }
+
+        @Override
+        public String toString() {
+            return "deadline of " + context;
         }
     }
 

@@ -14,6 +14,12 @@ import java.time.Instant;
  */
 public interface Clock {
 
+    /**
+     * The name of the one platform thread that runs {@link #system()}'s timers. It starts on
+     * first use and lives as long as the process; leak checks ignore it.
+     */
+    String TIMER_THREAD_NAME = "lessor-timer";
+
     /** Returns the current monotonic time in nanoseconds; only differences are meaningful. */
     long nanoTime();
 

@@ -235,15 +235,28 @@ public abstract sealed class Context permits RootContext, ValueContext, Detached
     /**
      * Sleeps for {@code duration} on this context's clock, or until this context ends.
      *
-     * @throws ContextDoneException if this context ends first, or had ended already
-     * @throws InterruptedException if the thread is interrupted first
+     * @throws ContextDoneException if this context ends first, or had ended already, even when
+     *     the thread was interrupted at the same moment
+     * @throws InterruptedException if the thread is interrupted while this context has not ended
      */
     public final void sleep(Duration duration) throws InterruptedException {
         throwIfDone();
-        boolean timedOut = Select.<Boolean>on(clock)
-                .onDone(done(), () -> false)
-                .onTimeout(duration, () -> true)
-                .await();
+        boolean timedOut;
+        try {
+            timedOut = Select.<Boolean>on(clock)
+                    .onDone(done(), () -> false)
+                    .onTimeout(duration, () -> true)
+                    .await();
+        } catch (InterruptedException e) {
+            // The library interrupts its task threads when their context ends, and that
+            // interrupt may land before the select sees the end; report the end, which is the
+            // real reason, and keep the interrupt for whoever checks next.
+            if (isDone()) {
+                Thread.currentThread().interrupt();
+                throwIfDone();
+            }
+            throw e;
+        }
         if (!timedOut) {
             throwIfDone();
         }

@@ -21,8 +21,8 @@ final class Log {
         LOGGER.log(Level.WARNING, "context: task " + taskName + " failed", failure);
     }
 
-    static void workerNotStopped(String workerName, long graceMillis) {
-        LOGGER.log(Level.WARNING, "context: worker " + workerName + " still running " + graceMillis
+    static void workerNotStopped(String workerName, long waitedMillis) {
+        LOGGER.log(Level.WARNING, "context: worker " + workerName + " still running " + waitedMillis
                 + " ms after it was asked to stop");
     }
 }

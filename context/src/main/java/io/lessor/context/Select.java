@@ -294,7 +294,17 @@ public final class Select<R> {
 
         @Override
         void arm(Waiter waiter, int index, Clock clock) {
-            timer = clock.schedule(delayNanos, () -> waiter.wake(index));
+            timer = clock.schedule(delayNanos, new Runnable() {
+                @Override
+                public void run() {
+                    waiter.wake(index);
+                }
+
+                @Override
+                public String toString() {
+                    return "Select timeout of " + Duration.ofNanos(delayNanos) + " on " + waiter.thread.getName();
+                }
+            });
         }
 
         @Override

@@ -7,13 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The real clock. Timers run on one daemon platform thread named {@value #TIMER_THREAD_NAME},
+ * The real clock. Timers run on one daemon platform thread named {@value Clock#TIMER_THREAD_NAME},
  * started on first use and kept for the life of the process, as grpc-java's deadline timer is.
  * A cancelled timer is removed from the queue at once, so cancelled timeouts do not pile up.
  */
 final class SystemClock implements Clock {
-
-    static final String TIMER_THREAD_NAME = "lessor-timer";
 
     static final SystemClock INSTANCE = new SystemClock();
 

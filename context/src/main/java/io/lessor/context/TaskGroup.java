@@ -24,6 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * }                                     // close(): cancel, interrupt, join; nothing outlives the block
  * }</pre>
  *
+ * <p>Any exception a task throws counts as a failure, as any error returned to errgroup does; a
+ * task that stops because its context ended should return normally, or {@link #await()}
+ * reports its {@link ContextDoneException} or {@link InterruptedException} when it is the first.
+ *
  * <p>Lifecycle: {@link #go} may be called until {@link #close()}, also from inside a task. After
  * {@code await()} returns, the group's context is cancelled, as errgroup's {@code Wait} does.
  * {@code close()} cancels the context and then waits for every task without a time bound, so a
@@ -43,6 +47,8 @@ public final class TaskGroup implements AutoCloseable {
     private final Condition allFinished = lock.newCondition();
     // @GuardedBy("lock")
     private final Set<TaskThread> running = new LinkedHashSet<>();
+    // @GuardedBy("lock"): tasks whose body has returned but whose thread may not have exited yet.
+    private final List<TaskThread> exiting = new ArrayList<>();
     // @GuardedBy("lock")
     private boolean closed;
 
@@ -104,6 +110,10 @@ public final class TaskGroup implements AutoCloseable {
             try {
                 // `self[0]` is set by go() before it releases the lock this block takes.
                 running.remove(self[0]);
+                // close() joins this thread, which has a few steps left. Dropping the threads that
+                // have exited since keeps the list short in a group that lives long.
+                exiting.removeIf(other -> !other.thread().isAlive());
+                exiting.add(self[0]);
                 if (running.isEmpty()) {
                     allFinished.signalAll();
                 }
@@ -147,20 +157,23 @@ public final class TaskGroup implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<TaskThread> toJoin;
         lock.lock();
         try {
             closed = true;
-            toJoin = new ArrayList<>(running);
         } finally {
             lock.unlock();
         }
         context.cancel();
+        List<TaskThread> toJoin;
         lock.lock();
         try {
             while (!running.isEmpty()) {
                 allFinished.awaitUninterruptibly();
             }
+            // Closed with no task running, so no task can start: `exiting` holds every thread
+            // left, including those of tasks that returned before close() began.
+            toJoin = new ArrayList<>(exiting);
+            exiting.clear();
         } finally {
             lock.unlock();
         }

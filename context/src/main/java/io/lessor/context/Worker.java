@@ -83,10 +83,10 @@ public final class Worker implements AutoCloseable {
             tick.run(ctx);
             nextNanos += periodNanos;
             long now = clock.nanoTime();
-            if (nextNanos - now <= 0) {
-                // Overran: skip the missed ticks and keep the phase.
-                long missed = (now - nextNanos) / periodNanos + 1;
-                nextNanos += missed * periodNanos;
+            if (nextNanos - now < 0) {
+                // Overran: skip the ticks that fell due while it ran and keep the phase. A tick due
+                // exactly now is not missed, so it runs at once.
+                nextNanos += Math.ceilDiv(now - nextNanos, periodNanos) * periodNanos;
             }
             boolean timedOut = Select.<Boolean>on(clock)
                     .onDone(ctx.done(), () -> false)
@@ -173,9 +173,12 @@ public final class Worker implements AutoCloseable {
      */
     @Override
     public void close() {
+        long startNanos = System.nanoTime();
         if (!stop(DEFAULT_STOP_GRACE)) {
-            Log.workerNotStopped(name, DEFAULT_STOP_GRACE.toMillis());
-            throw new WorkerNotStoppedException(name, DEFAULT_STOP_GRACE.toMillis(), thread.thread().getStackTrace());
+            // Less than the grace when an interrupt of the closing thread cut the wait short.
+            long waitedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+            Log.workerNotStopped(name, waitedMillis);
+            throw new WorkerNotStoppedException(name, waitedMillis, thread.thread().getStackTrace());
         }
     }
 

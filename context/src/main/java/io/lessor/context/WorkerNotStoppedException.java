@@ -11,9 +11,12 @@ public class WorkerNotStoppedException extends IllegalStateException {
 
     private final String workerName;
 
-    /** Creates the exception for {@code workerName}, whose thread was at {@code stuckAt}. */
-    public WorkerNotStoppedException(String workerName, long graceMillis, StackTraceElement[] stuckAt) {
-        super("worker " + workerName + " did not stop within " + graceMillis
+    /**
+     * Creates the exception for {@code workerName}, which was still running {@code waitedMillis}
+     * after it was asked to stop, with its thread at {@code stuckAt}.
+     */
+    public WorkerNotStoppedException(String workerName, long waitedMillis, StackTraceElement[] stuckAt) {
+        super("worker " + workerName + " did not stop within " + waitedMillis
                 + " ms; its loop must return when its context ends (this stack trace is where it runs)");
         this.workerName = workerName;
         setStackTrace(stuckAt);

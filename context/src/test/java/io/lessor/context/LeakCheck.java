@@ -1,19 +1,23 @@
 package io.lessor.context;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The thread-leak check for this module's own tests. The full check, for users and the other
- * modules, is {@code io.lessor.testing.LeakCheckExtension}; it lives in a module that depends on
- * this one, so these tests use this reduced copy: tracked resources and platform threads only.
+ * A reduced thread-leak check: library resources created during the test and new platform
+ * threads. The full check, for users and most modules, is
+ * {@code io.lessor.testing.LeakCheckExtension}; it lives in a module that depends on this one and
+ * on the server, so the tests of this module and of the server use this one, which the context
+ * module publishes in its test jar.
  */
-final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
+public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     private static final long WAIT_MILLIS = 2_000;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LeakCheck.class);
@@ -48,9 +52,17 @@ final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         throw new AssertionError("leaked after " + WAIT_MILLIS + " ms:\n  " + report);
     }
 
+    /** Regular expressions of thread names to ignore, comma-separated, from a system property. */
+    private static final List<Pattern> IGNORED = Arrays.stream(System.getProperty("lessor.leakcheck.ignore", "").split(","))
+            .filter(s -> !s.isBlank())
+            .map(Pattern::compile)
+            .toList();
+
     /** Threads the JDK or this library keep for the life of the process, started on first use. */
     private static boolean isRuntimeThread(Thread t) {
         return t.getClass().getName().equals("jdk.internal.misc.CarrierThread")
+                || t.getName().endsWith("-delayScheduler")
+                || IGNORED.stream().anyMatch(p -> p.matcher(t.getName()).matches())
                 || Set.of(SystemClock.TIMER_THREAD_NAME, "VirtualThread-unblocker", "Read-Poller", "Write-Poller",
                         "process reaper", "Common-Cleaner", "Attach Listener").contains(t.getName());
     }
