@@ -49,7 +49,7 @@ final class TaskThread implements Runnable {
     @Override
     public void run() {
         try {
-            body.run();
+            Diagnostics.runAttributed(handle, body);
         } finally {
             while (!state.compareAndSet(RUNNING, FINISHED)) {
                 // An interrupt is being delivered; it takes a few instructions.

@@ -38,6 +38,14 @@ final class ThreadFilter {
             // JUnit's timeout scheduler and Surefire's connection to the Maven process.
             "junit-jupiter-timeout-watcher(-\\d+)?",
             "surefire-forkedjvm-.*",
+            // grpc-java's process-wide shared pools: the Netty event loops every server and
+            // channel share, the default executor, and the thread that frees them a second after
+            // their last user. A test that opens a channel to a server started before it
+            // starts threads of a pool that the server keeps, so they outlive the test.
+            "grpc-nio-(boss|worker)-ELG-\\d+-\\d+",
+            "grpc-default-executor-\\d+",
+            "grpc-shared-destroyer-\\d+",
+            "grpc-timer-\\d+",
             // Lessor's own timer thread (io.lessor.context's system clock).
             Pattern.quote(Clock.TIMER_THREAD_NAME));
 

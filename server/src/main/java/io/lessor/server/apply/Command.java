@@ -1,0 +1,52 @@
+package io.lessor.server.apply;
+
+import io.lessor.api.CompactionRequest;
+import io.lessor.api.CompactionResponse;
+import io.lessor.api.DeleteRangeRequest;
+import io.lessor.api.DeleteRangeResponse;
+import io.lessor.api.LeaseGrantResponse;
+import io.lessor.api.LeaseRevokeResponse;
+import io.lessor.api.PutRequest;
+import io.lessor.api.PutResponse;
+import io.lessor.api.TxnRequest;
+import io.lessor.api.TxnResponse;
+
+/**
+ * A mutation of the server's state, as the proposer orders it and the {@link Applier} applies
+ * it. Applying the same commands in the same order to the same state gives the same state on
+ * every member, except for lease expiry times, which each member's clock sets.
+ *
+ * <p>Requests in commands have passed the request checks (empty keys, txn op limits, duplicate
+ * keys); the checks that depend on the state (lease exists, key exists) run when applied.
+ *
+ * @param <R> the response type
+ */
+public sealed interface Command<R> {
+
+    /** A KV Put. */
+    record Put(PutRequest request) implements Command<PutResponse> {
+    }
+
+    /** A KV DeleteRange. */
+    record DeleteRange(DeleteRangeRequest request) implements Command<DeleteRangeResponse> {
+    }
+
+    /** A KV Txn. */
+    record Txn(TxnRequest request) implements Command<TxnResponse> {
+    }
+
+    /** A KV Compact. */
+    record Compact(CompactionRequest request) implements Command<CompactionResponse> {
+    }
+
+    /**
+     * A LeaseGrant with the id already chosen: a client's explicit id, or one the proposing
+     * member generated.
+     */
+    record LeaseGrant(long id, long ttlSeconds) implements Command<LeaseGrantResponse> {
+    }
+
+    /** A LeaseRevoke, from a client or from the expiry loop. */
+    record LeaseRevoke(long id) implements Command<LeaseRevokeResponse> {
+    }
+}

@@ -1,0 +1,75 @@
+package io.lessor.server.engine;
+
+import io.lessor.api.CompactionRequest;
+import io.lessor.api.CompactionResponse;
+import io.lessor.api.DeleteRangeRequest;
+import io.lessor.api.DeleteRangeResponse;
+import io.lessor.api.LeaseGrantRequest;
+import io.lessor.api.LeaseGrantResponse;
+import io.lessor.api.LeaseKeepAliveResponse;
+import io.lessor.api.LeaseLeasesResponse;
+import io.lessor.api.LeaseRevokeRequest;
+import io.lessor.api.LeaseRevokeResponse;
+import io.lessor.api.LeaseTimeToLiveRequest;
+import io.lessor.api.LeaseTimeToLiveResponse;
+import io.lessor.api.PutRequest;
+import io.lessor.api.PutResponse;
+import io.lessor.api.RangeRequest;
+import io.lessor.api.RangeResponse;
+import io.lessor.api.ResponseHeader;
+import io.lessor.api.TxnRequest;
+import io.lessor.api.TxnResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The server's state machine behind the gRPC layer: the KV store with its revisions, and the
+ * leases. The gRPC services validate nothing themselves beyond the request size; they hand
+ * each request here and send back the response or the error.
+ *
+ * <p>Every method returns a future completed with the response, whose header is filled
+ * ({@code cluster_id}, {@code member_id}, {@code revision}, {@code raft_term}), or completed
+ * exceptionally with {@link io.lessor.server.EtcdException} carrying etcd's code and message.
+ * Writes complete only after they are durable. Any other exception is a bug.
+ *
+ * <p>Thread-safety: all methods may be called from any thread, concurrently.
+ */
+public interface Engine extends AutoCloseable {
+
+    CompletableFuture<RangeResponse> range(RangeRequest request);
+
+    CompletableFuture<PutResponse> put(PutRequest request);
+
+    CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request);
+
+    CompletableFuture<TxnResponse> txn(TxnRequest request);
+
+    CompletableFuture<CompactionResponse> compact(CompactionRequest request);
+
+    CompletableFuture<LeaseGrantResponse> leaseGrant(LeaseGrantRequest request);
+
+    CompletableFuture<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest request);
+
+    /**
+     * Renews a lease, as one request of a LeaseKeepAlive stream. An unknown lease is not an
+     * error: the response echoes the id with TTL 0. A lease that has expired but whose revoke is
+     * not applied yet is answered once the revoke is applied, with TTL 0.
+     */
+    CompletableFuture<LeaseKeepAliveResponse> leaseRenew(long leaseId);
+
+    CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest request);
+
+    CompletableFuture<LeaseLeasesResponse> leaseLeases();
+
+    /** Returns a header for the current state: ids, current revision and term. */
+    ResponseHeader header();
+
+    /** Returns facts for Maintenance.Status. */
+    EngineStatus status();
+
+    /**
+     * Stops taking requests, fails queued ones with {@link io.lessor.server.EtcdError#SERVER_STOPPED},
+     * finishes the write in progress, and closes storage.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,278 @@
+package io.lessor.server.lease;
+
+import com.google.protobuf.ByteString;
+import io.lessor.context.Clock;
+import io.lessor.server.EtcdError;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lease table: granted leases, their expiry on a monotonic clock, and their keys.
+ *
+ * <p>Who calls what: the applier, on the writer thread, is the only caller of {@link #grant},
+ * {@link #remove}, {@link #attach} and {@link #detach}; clients renew and read from any thread;
+ * the expiry loop calls {@link #takeExpired} and, when a revoke fails, {@link #revokeFailed}.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Expiry changes take one lock,
+ * held for O(log n) in the number of leases; reads of the table take none.
+ */
+public final class Lessor {
+
+    /*
+     * Implementation notes. Expiry is a min-heap of (expiry, lease) entries. A renew pushes a new
+     * entry and leaves the old one in place. An entry is stale when its expiry no longer matches
+     * its lease's, or when its lease is gone or already being revoked, and a stale entry is
+     * dropped when it reaches the top. So a renew costs O(log n) and a check costs O(log n) per expired or stale entry,
+     * never a scan of all leases. Renewed leases leave at most about TTL / renew-interval stale
+     * entries each (3 with clients that renew at a third of the TTL, as etcd's do).
+     *
+     * Expiry times are compared as differences of nanoTime values, which stays correct across
+     * the wrap-around of the clock as long as expiries lie within 2^63 ns (292 years) of now.
+     */
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final Clock clock;
+    private final long minTtlSeconds;
+    private final long maxTtlSeconds;
+    private final ConcurrentHashMap<Long, Lease> leases = new ConcurrentHashMap<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    // @GuardedBy("lock")
+    private final PriorityQueue<ExpiryEntry> expiries = new PriorityQueue<>();
+
+    /**
+     * Creates an empty table.
+     *
+     * @param minTtlSeconds grants below this TTL are raised to it
+     * @param maxTtlSeconds grants above this TTL fail
+     */
+    public Lessor(Clock clock, long minTtlSeconds, long maxTtlSeconds) {
+        this.clock = clock;
+        this.minTtlSeconds = minTtlSeconds;
+        this.maxTtlSeconds = maxTtlSeconds;
+    }
+
+    /** The outcome of a renew. */
+    public sealed interface RenewResult {
+        /** The lease was renewed for its granted TTL. */
+        record Renewed(long ttlSeconds) implements RenewResult {
+        }
+
+        /** No lease has this id. */
+        record NotFound() implements RenewResult {
+        }
+
+        /** The lease has expired and its revoke is pending; {@link Lease#revoked()} completes when it is done. */
+        record Expired(Lease lease) implements RenewResult {
+        }
+    }
+
+    /** The remaining and granted TTL of a lease, and its keys, as TimeToLive reports them. */
+    public record TimeToLive(long remainingSeconds, long grantedTtlSeconds, List<ByteString> keys) {
+    }
+
+    // ---- applier ------------------------------------------------------------------------------
+
+    /**
+     * Grants a lease that expires one TTL from now. Writer thread only.
+     *
+     * @param ttlSeconds the requested TTL; below the minimum it is raised to the minimum
+     * @throws io.lessor.server.EtcdException {@code LEASE_TTL_TOO_LARGE} above the maximum,
+     *     {@code LEASE_EXISTS} if the id is in use
+     */
+    public Lease grant(long id, long ttlSeconds) {
+        if (ttlSeconds > maxTtlSeconds) {
+            throw EtcdError.LEASE_TTL_TOO_LARGE.exception();
+        }
+        if (leases.containsKey(id)) {
+            throw EtcdError.LEASE_EXISTS.exception();
+        }
+        return insert(id, Math.max(ttlSeconds, minTtlSeconds));
+    }
+
+    /**
+     * Puts back a lease loaded from storage with a fresh full TTL, as etcd does on restart.
+     * The minimum TTL applies again.
+     */
+    public Lease restore(long id, long ttlSeconds) {
+        return insert(id, Math.max(ttlSeconds, minTtlSeconds));
+    }
+
+    private Lease insert(long id, long ttlSeconds) {
+        lock.lock();
+        try {
+            Lease lease = new Lease(id, ttlSeconds, clock.nanoTime() + ttlSeconds * NANOS_PER_SECOND);
+            leases.put(id, lease);
+            expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
+            return lease;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the lease with {@code id}, or {@code null}. */
+    public Lease lookup(long id) {
+        return leases.get(id);
+    }
+
+    /**
+     * Takes a lease out of the table for its revoke; renews of it then wait for
+     * {@link Lease#revoked()}. Writer thread only.
+     *
+     * @return the lease, or {@code null} if there is none with {@code id}
+     */
+    public Lease remove(long id) {
+        lock.lock();
+        try {
+            Lease lease = leases.remove(id);
+            if (lease != null) {
+                lease.removed = true;
+            }
+            return lease;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Attaches {@code key} to a lease, if it exists. Writer thread only. */
+    public void attach(long leaseId, ByteString key) {
+        Lease lease = leases.get(leaseId);
+        if (lease != null) {
+            lease.attach(key);
+        }
+    }
+
+    /** Detaches {@code key} from a lease, if it exists. Writer thread only. */
+    public void detach(long leaseId, ByteString key) {
+        Lease lease = leases.get(leaseId);
+        if (lease != null) {
+            lease.detach(key);
+        }
+    }
+
+    // ---- clients ------------------------------------------------------------------------------
+
+    /** Renews a lease: it expires one granted TTL from now, unless it has expired already. */
+    public RenewResult renew(long id) {
+        lock.lock();
+        try {
+            Lease lease = leases.get(id);
+            if (lease == null) {
+                return new RenewResult.NotFound();
+            }
+            long now = clock.nanoTime();
+            if (lease.removed || lease.revoking || lease.expiryNanos - now <= 0) {
+                return new RenewResult.Expired(lease);
+            }
+            lease.expiryNanos = now + lease.ttlSeconds() * NANOS_PER_SECOND;
+            expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
+            return new RenewResult.Renewed(lease.ttlSeconds());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns what TimeToLive reports, or {@code null} if no lease has {@code id}. The remaining
+     * time is truncated toward zero, so it reads TTL-1 right after a grant and goes negative
+     * while an expired lease waits for its revoke.
+     */
+    public TimeToLive timeToLive(long id, boolean withKeys) {
+        Lease lease = leases.get(id);
+        if (lease == null) {
+            return null;
+        }
+        long remainingSeconds = (lease.expiryNanos - clock.nanoTime()) / NANOS_PER_SECOND;
+        return new TimeToLive(remainingSeconds, lease.ttlSeconds(), withKeys ? lease.keys() : List.of());
+    }
+
+    /** Returns the ids of all leases, including expired ones not yet revoked, soonest expiry first. */
+    public List<Long> idsByExpiry() {
+        List<Lease> all = new ArrayList<>(leases.values());
+        long now = clock.nanoTime();
+        all.sort((a, b) -> Long.compare(a.expiryNanos - now, b.expiryNanos - now));
+        List<Long> ids = new ArrayList<>(all.size());
+        for (Lease lease : all) {
+            ids.add(lease.id());
+        }
+        return ids;
+    }
+
+    /** Returns every lease in the table, in no particular order. */
+    public Collection<Lease> all() {
+        return leases.values();
+    }
+
+    /** Returns how many leases the table holds. */
+    public int size() {
+        return leases.size();
+    }
+
+    // ---- expiry loop --------------------------------------------------------------------------
+
+    /**
+     * Takes up to {@code max} leases that have expired and marks them as being revoked, so
+     * neither a later check nor a renew takes them again; the caller proposes their revokes.
+     *
+     * @return the ids, soonest expiry first
+     */
+    public List<Long> takeExpired(int max) {
+        List<Long> expired = new ArrayList<>();
+        lock.lock();
+        try {
+            long now = clock.nanoTime();
+            while (expired.size() < max && !expiries.isEmpty()) {
+                ExpiryEntry next = expiries.peek();
+                if (next.expiryNanos - now > 0) {
+                    break;
+                }
+                expiries.poll();
+                Lease lease = next.lease;
+                boolean stale = lease.removed || lease.revoking || lease.expiryNanos != next.expiryNanos;
+                if (!stale) {
+                    lease.revoking = true;
+                    expired.add(lease.id());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return expired;
+    }
+
+    /** Puts a lease whose revoke failed back in line, so the next check proposes it again. */
+    public void revokeFailed(long id) {
+        lock.lock();
+        try {
+            Lease lease = leases.get(id);
+            if (lease != null && lease.revoking && !lease.removed) {
+                lease.revoking = false;
+                expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns how many entries the expiry heap holds, stale ones included. */
+    int expiryEntries() {
+        lock.lock();
+        try {
+            return expiries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private record ExpiryEntry(Lease lease, long expiryNanos) implements Comparable<ExpiryEntry> {
+        @Override
+        public int compareTo(ExpiryEntry other) {
+            return Long.compare(expiryNanos - other.expiryNanos, 0);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.lessor.server.mvcc;
+
+import com.google.protobuf.ByteString;
+import io.lessor.api.KeyValue;
+import io.lessor.server.mvcc.KeyHistory.KeyRevision;
+import io.lessor.server.storage.KvCodec;
+import io.lessor.server.storage.StorageBatch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One write transaction of the {@link MvccStore}: all its changes share one main revision, the
+ * one after the store's current revision, with increasing sub revisions, and take that revision
+ * only if at least one key changed. Reads through {@link #view()} see the transaction's own
+ * earlier writes.
+ *
+ * <p>Thread-safety: none; used by the writer thread only, and ended with {@link #end()}.
+ */
+public final class WriteTxn {
+
+    private final MvccStore store;
+    private final StorageBatch batch;
+    private final long beginRevision;
+    private final List<Change> changes = new ArrayList<>();
+
+    WriteTxn(MvccStore store, StorageBatch batch, long beginRevision) {
+        this.store = store;
+        this.batch = batch;
+        this.beginRevision = beginRevision;
+    }
+
+    /** Returns the store's revision before this transaction. */
+    public long beginRevision() {
+        return beginRevision;
+    }
+
+    /** Returns the revision this transaction ends at: its own if it changed a key, else the one before. */
+    public long revision() {
+        return changes.isEmpty() ? beginRevision : beginRevision + 1;
+    }
+
+    /**
+     * Returns a view that reads at this transaction's revision, including its writes so far.
+     * Its revision checks are against {@link #beginRevision()}, as etcd checks a range inside a
+     * transaction, and its header revision is {@link #revision()} at the time of the read.
+     */
+    public ReadView view() {
+        return (key, end, atRevision, limit, countOnly) -> {
+            RangeResult result = store.rangeAt(key, end, atRevision, limit, countOnly, beginRevision,
+                    beginRevision + 1, true);
+            return new RangeResult(result.kvs(), result.count(), revision());
+        };
+    }
+
+    /** Returns the live value of {@code key} including this transaction's writes, or {@code null}. */
+    public KeyValue get(ByteString key) {
+        KeyHistory history = store.history(key);
+        if (history == null) {
+            return null;
+        }
+        KeyRevision head = history.head();
+        return head == null || head.tombstone ? null : head.kv;
+    }
+
+    /**
+     * Puts {@code key}, counting its create revision and version from its live value.
+     *
+     * @return the new value
+     */
+    public KeyValue put(ByteString key, ByteString value, long leaseId) {
+        long main = beginRevision + 1;
+        long sub = changes.size();
+        KeyHistory history = store.history(key);
+        KeyValue prev = get(key);
+
+        KeyValue kv = KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(value)
+                .setCreateRevision(prev == null ? main : prev.getCreateRevision())
+                .setModRevision(main)
+                .setVersion(prev == null ? 1 : prev.getVersion() + 1)
+                .setLease(leaseId)
+                .build();
+        batch.putKv(KvCodec.revisionKey(main, sub), KvCodec.encodeValue(false, kv));
+        append(history, key, new KeyRevision(main, sub, false, kv));
+        changes.add(new Change(kv, prev, false));
+        return kv;
+    }
+
+    /**
+     * Deletes every live key in a range, in ascending key order.
+     *
+     * @param end as in {@link ReadView#range}
+     * @return the values of the deleted keys, in key order
+     */
+    public List<KeyValue> deleteRange(ByteString key, ByteString end) {
+        long main = beginRevision + 1;
+        List<KeyValue> deleted = new ArrayList<>();
+        for (KeyHistory history : store.histories(key, end)) {
+            KeyRevision head = history.head();
+            if (head == null || head.tombstone) {
+                continue;
+            }
+            KeyValue prev = head.kv;
+            KeyValue tombstone = KeyValue.newBuilder().setKey(history.key).setModRevision(main).build();
+            long sub = changes.size();
+            batch.putKv(KvCodec.revisionKey(main, sub), KvCodec.encodeValue(true, tombstone));
+            history.prepend(new KeyRevision(main, sub, true, tombstone), store.durableRevision());
+            changes.add(new Change(tombstone, prev, true));
+            deleted.add(prev);
+        }
+        return deleted;
+    }
+
+    /** Returns the changes so far, in the order they were made. */
+    public List<Change> changes() {
+        return changes;
+    }
+
+    /** Ends the transaction: the store's writer revision moves to {@link #revision()}. */
+    public void end() {
+        store.advanceTo(revision());
+    }
+
+    private void append(KeyHistory history, ByteString key, KeyRevision node) {
+        if (history == null) {
+            store.insert(new KeyHistory(key, node));
+        } else {
+            history.prepend(node, store.durableRevision());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.lessor.server.rpc;
+
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.lessor.server.ServerConfig;
+import io.lessor.server.engine.Engine;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server: etcd's KV, Lease, Maintenance, Cluster and Auth services plus
+ * {@code grpc.health.v1.Health}, on Netty, with handlers on virtual threads.
+ *
+ * <p>HTTP/2 keep-alive: clients may ping every 5 s, also without open calls, as etcd permits;
+ * grpc-java's default minimum of 5 minutes would close jetcd's connections with GOAWAY on its 30 s pings.
+ */
+public final class GrpcFrontend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcFrontend.class);
+
+    /** The shortest ping interval clients may use, as etcd's server enforces. */
+    static final Duration MIN_CLIENT_PING_INTERVAL = Duration.ofSeconds(5);
+
+    private final Server server;
+    private final ExecutorService handlers;
+    private final OpenStreams streams;
+    private final HealthStatusManager health;
+
+    private GrpcFrontend(Server server, ExecutorService handlers, OpenStreams streams, HealthStatusManager health) {
+        this.server = server;
+        this.handlers = handlers;
+        this.streams = streams;
+        this.health = health;
+    }
+
+    /**
+     * Binds the configured client addresses and starts serving {@code engine}.
+     *
+     * @throws IOException if an address cannot be bound
+     */
+    public static GrpcFrontend start(ServerConfig config, Engine engine) throws IOException {
+        RequestLimits limits = new RequestLimits(config.maxRequestBytes());
+        OpenStreams streams = new OpenStreams();
+        HealthStatusManager health = new HealthStatusManager();
+        health.setStatus("", ServingStatus.SERVING);
+        ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-handler-", 0).factory());
+
+        List<InetSocketAddress> addresses = config.listenClientAddresses();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
+        for (InetSocketAddress extra : addresses.subList(1, addresses.size())) {
+            builder.addListenAddress(extra);
+        }
+        Server server = builder
+                .executor(handlers)
+                .maxInboundMessageSize(limits.maxInboundMessageBytes())
+                .permitKeepAliveTime(MIN_CLIENT_PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .addService(new KvService(engine, limits))
+                .addService(new LeaseService(engine, limits, streams))
+                .addService(new MaintenanceService(engine))
+                .addService(new ClusterService(engine, config.name(), config.advertiseClientUrls()))
+                .addService(new AuthService(engine))
+                .addService(health.getHealthService())
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            handlers.shutdownNow();
+            throw new IOException("cannot listen on " + addresses + ": " + e.getMessage(), e);
+        }
+        return new GrpcFrontend(server, handlers, streams, health);
+    }
+
+    /** Returns the bound addresses, with the real port where port 0 was configured. */
+    public List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (SocketAddress address : server.getListenSockets()) {
+            if (address instanceof InetSocketAddress inet) {
+                bound.add(inet);
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * Stops serving: refuses new calls, ends open streams with "server stopped", waits up to
+     * {@code grace} for calls in flight, then cancels whatever is left.
+     */
+    public void stop(Duration grace) {
+        health.enterTerminalState();
+        server.shutdown();
+        streams.stopAll();
+        try {
+            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("rpc: calls still running {} ms after stop began; cancelling them", grace.toMillis());
+                server.shutdownNow();
+                server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        handlers.shutdownNow();
+    }
+}

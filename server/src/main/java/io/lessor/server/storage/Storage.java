@@ -1,0 +1,258 @@
+package io.lessor.server.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The server's durable state in one RocksDB database with three column families:
+ *
+ * <ul>
+ *   <li>{@code kv}: every revision of every key, laid out by {@link KvCodec};
+ *   <li>{@code lease}: one record per lease, 8-byte big-endian id to 8-byte id and 8-byte
+ *       granted TTL in seconds;
+ *   <li>{@code meta}: named 8-byte values ({@link MetaKey}).
+ * </ul>
+ *
+ * <p>All changes go through a {@link StorageBatch} that {@link #commit(StorageBatch)} writes
+ * atomically and syncs to disk before it returns, so a crash keeps a whole batch or none of it.
+ *
+ * <p>Thread-safety: reads may run on any thread, concurrently with a commit. {@link #close()}
+ * waits for reads in progress and makes later reads fail with {@link IllegalStateException};
+ * the caller stops committing before it closes.
+ */
+public final class Storage implements AutoCloseable {
+
+    private static final byte[] KV_FAMILY = "kv".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LEASE_FAMILY = "lease".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] META_FAMILY = "meta".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path directory;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions familyOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final RocksDB db;
+    private final ColumnFamilyHandle kv;
+    private final ColumnFamilyHandle lease;
+    private final ColumnFamilyHandle meta;
+    private final WriteOptions syncWrites;
+
+    // Reads in progress, plus a closed flag in the sign bit: close() waits for the count to drain
+    // so that no read touches a freed native handle.
+    private static final int CLOSED = Integer.MIN_VALUE;
+    private final AtomicInteger readers = new AtomicInteger();
+
+    private Storage(Path directory, DBOptions dbOptions, ColumnFamilyOptions familyOptions,
+            List<ColumnFamilyHandle> handles, RocksDB db) {
+        this.directory = directory;
+        this.dbOptions = dbOptions;
+        this.familyOptions = familyOptions;
+        this.handles = handles;
+        this.db = db;
+        this.kv = handles.get(1);
+        this.lease = handles.get(2);
+        this.meta = handles.get(3);
+        this.syncWrites = new WriteOptions().setSync(true);
+    }
+
+    /**
+     * Opens the database in {@code directory}, creating it and its column families if missing.
+     *
+     * @throws UncheckedIOException if the directory cannot be created or RocksDB cannot open it
+     */
+    public static Storage open(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + directory, e);
+        }
+        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+        List<ColumnFamilyDescriptor> families = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(KV_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(LEASE_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(META_FAMILY, familyOptions));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(dbOptions, directory.toString(), families, handles);
+            return new Storage(directory, dbOptions, familyOptions, handles, db);
+        } catch (RocksDBException e) {
+            familyOptions.close();
+            dbOptions.close();
+            throw new UncheckedIOException(new IOException("cannot open RocksDB in " + directory + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** Returns a new empty batch; the caller commits or closes it. */
+    public StorageBatch newBatch() {
+        return new StorageBatch(kv, lease, meta);
+    }
+
+    /**
+     * Writes {@code batch} atomically and syncs it to disk.
+     *
+     * @throws UncheckedIOException if RocksDB fails; the batch may or may not be on disk then,
+     *     and the caller must stop writing
+     */
+    public void commit(StorageBatch batch) {
+        try {
+            db.write(syncWrites, batch.writeBatch());
+        } catch (RocksDBException e) {
+            throw new UncheckedIOException(new IOException("RocksDB write in " + directory + " failed: " + e.getMessage(), e));
+        }
+    }
+
+    /** Returns the encoded kv record stored at a revision key, or {@code null} if there is none. */
+    public byte[] getKv(byte[] revisionKey) {
+        enterRead();
+        try {
+            return db.get(kv, revisionKey);
+        } catch (RocksDBException e) {
+            throw new UncheckedIOException(new IOException("RocksDB read in " + directory + " failed: " + e.getMessage(), e));
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    /**
+     * Calls {@code action} with the key and value of each kv record from {@code fromRevisionKey}
+     * on, in revision order, until it returns {@code false}.
+     */
+    public void scanKv(byte[] fromRevisionKey, BiPredicate<byte[], byte[]> action) {
+        enterRead();
+        try (RocksIterator it = db.newIterator(kv)) {
+            for (it.seek(fromRevisionKey); it.isValid(); it.next()) {
+                if (!action.test(it.key(), it.value())) {
+                    return;
+                }
+            }
+            try {
+                it.status();
+            } catch (RocksDBException e) {
+                throw new UncheckedIOException(new IOException("RocksDB scan in " + directory + " failed: " + e.getMessage(), e));
+            }
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    /** Calls {@code action} with the key and value of every kv record, in revision order. */
+    public void forEachKv(BiConsumer<byte[], byte[]> action) {
+        forEach(kv, action);
+    }
+
+    /** Calls {@code action} with the id and granted TTL in seconds of every stored lease. */
+    public void forEachLease(LeaseRecordConsumer action) {
+        forEach(lease, (key, value) -> action.accept(KvCodec.getLong(value, 0), KvCodec.getLong(value, 8)));
+    }
+
+    /** Receives one stored lease. */
+    @FunctionalInterface
+    public interface LeaseRecordConsumer {
+        void accept(long leaseId, long ttlSeconds);
+    }
+
+    /** Returns a meta value, or empty if it was never written. */
+    public OptionalLong getMeta(MetaKey key) {
+        enterRead();
+        try {
+            byte[] value = db.get(meta, key.bytes());
+            return value == null ? OptionalLong.empty() : OptionalLong.of(KvCodec.getLong(value, 0));
+        } catch (RocksDBException e) {
+            throw new UncheckedIOException(new IOException("RocksDB read in " + directory + " failed: " + e.getMessage(), e));
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    /** Returns the size of the database files on disk in bytes, as RocksDB estimates it. */
+    public long sizeBytes() {
+        return longProperty("rocksdb.total-sst-files-size") + longProperty("rocksdb.cur-size-all-mem-tables");
+    }
+
+    /** Returns RocksDB's estimate of the bytes that hold live data. */
+    public long liveDataSizeBytes() {
+        return longProperty("rocksdb.estimate-live-data-size") + longProperty("rocksdb.cur-size-all-mem-tables");
+    }
+
+    private long longProperty(String name) {
+        enterRead();
+        try {
+            long total = 0;
+            for (ColumnFamilyHandle handle : List.of(kv, lease, meta)) {
+                total += db.getLongProperty(handle, name);
+            }
+            return total;
+        } catch (RocksDBException e) {
+            return 0;
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    private void forEach(ColumnFamilyHandle family, BiConsumer<byte[], byte[]> action) {
+        enterRead();
+        try (RocksIterator it = db.newIterator(family)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(it.key(), it.value());
+            }
+            try {
+                it.status();
+            } catch (RocksDBException e) {
+                throw new UncheckedIOException(new IOException("RocksDB scan in " + directory + " failed: " + e.getMessage(), e));
+            }
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    private void enterRead() {
+        if (readers.incrementAndGet() < 0) {
+            readers.decrementAndGet();
+            throw new IllegalStateException("storage in " + directory + " is closed");
+        }
+    }
+
+    /** Waits for reads in progress, then closes the database. Calling it again does nothing. */
+    @Override
+    public void close() {
+        int current;
+        do {
+            current = readers.get();
+            if (current < 0) {
+                return;
+            }
+        } while (!readers.compareAndSet(current, current + CLOSED));
+        while (readers.get() != CLOSED) {
+            Thread.onSpinWait();
+        }
+        syncWrites.close();
+        for (ColumnFamilyHandle handle : handles) {
+            handle.close();
+        }
+        db.close();
+        familyOptions.close();
+        dbOptions.close();
+    }
+}

@@ -1,0 +1,128 @@
+package io.lessor.server.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import io.lessor.context.ManualClock;
+import io.lessor.server.EtcdError;
+import io.lessor.server.EtcdException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LessorTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final Lessor lessor = new Lessor(clock, 2, 9_000_000_000L);
+
+    @Test
+    void takeExpiredIsSoonestFirstAndCapped() {
+        for (long id = 5; id >= 1; id--) {
+            lessor.grant(id, 10 + id);
+        }
+        clock.advance(Duration.ofSeconds(20));
+
+        assertThat(lessor.takeExpired(2)).containsExactly(1L, 2L);
+        assertThat(lessor.takeExpired(2)).containsExactly(3L, 4L);
+        assertThat(lessor.takeExpired(2)).containsExactly(5L);
+        assertThat(lessor.takeExpired(2)).isEmpty();
+    }
+
+    @Test
+    void takeExpiredSkipsRenewedLeases() {
+        lessor.grant(1, 10);
+        lessor.grant(2, 10);
+        clock.advance(Duration.ofSeconds(9));
+        lessor.renew(1);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(lessor.takeExpired(10)).containsExactly(2L);
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(lessor.takeExpired(10)).containsExactly(1L);
+        assertThat(lessor.expiryEntries()).as("stale entries were dropped").isZero();
+    }
+
+    @Test
+    void revokingLeaseIsNotRenewed() {
+        lessor.grant(1, 2);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(lessor.takeExpired(10)).containsExactly(1L);
+
+        assertThat(lessor.renew(1)).isInstanceOf(Lessor.RenewResult.Expired.class);
+        assertThat(lessor.takeExpired(10)).isEmpty();
+    }
+
+    @Test
+    void failedRevokeIsTakenAgain() {
+        lessor.grant(1, 2);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(lessor.takeExpired(10)).containsExactly(1L);
+
+        lessor.revokeFailed(1);
+
+        assertThat(lessor.takeExpired(10)).containsExactly(1L);
+    }
+
+    @Test
+    void removedLeaseIsGone() {
+        lessor.grant(1, 60);
+
+        Lease removed = lessor.remove(1);
+
+        assertThat(removed).isNotNull();
+        assertThat(lessor.renew(1)).isInstanceOf(Lessor.RenewResult.NotFound.class);
+        assertThat(lessor.timeToLive(1, false)).isNull();
+        assertThat(lessor.remove(1)).isNull();
+    }
+
+    @Test
+    void grantChecksTtlBeforeId() {
+        assertThat(lessor.grant(1, 1).ttlSeconds()).isEqualTo(2);
+        assertThat(catchThrowableOfType(EtcdException.class, () -> lessor.grant(1, 30)).error())
+                .isEqualTo(EtcdError.LEASE_EXISTS);
+        assertThat(catchThrowableOfType(EtcdException.class, () -> lessor.grant(1, 9_000_000_001L)).error())
+                .isEqualTo(EtcdError.LEASE_TTL_TOO_LARGE);
+    }
+
+    @Test
+    void expiryWorksAcrossClockWrapAround() {
+        ManualClock late = new ManualClock();
+        // The manual clock moves at most Long.MAX_VALUE / 2 per step.
+        late.advance(Duration.ofNanos(Long.MAX_VALUE / 2));
+        late.advance(Duration.ofNanos(Long.MAX_VALUE / 2 - 1_000_000_000L));
+        Lessor wrapping = new Lessor(late, 2, 9_000_000_000L);
+        wrapping.grant(1, 5);
+
+        late.advance(Duration.ofSeconds(4));
+        assertThat(wrapping.takeExpired(10)).isEmpty();
+        assertThat(wrapping.timeToLive(1, false).remainingSeconds()).isEqualTo(1);
+        late.advance(Duration.ofSeconds(1));
+        assertThat(wrapping.takeExpired(10)).containsExactly(1L);
+    }
+
+    @Test
+    void attachedKeysFollowPuts() {
+        lessor.grant(1, 60);
+
+        lessor.attach(1, ByteString.copyFromUtf8("a"));
+        lessor.attach(1, ByteString.copyFromUtf8("b"));
+        lessor.detach(1, ByteString.copyFromUtf8("a"));
+        lessor.attach(404, ByteString.copyFromUtf8("ignored"));
+
+        assertThat(lessor.timeToLive(1, true).keys()).containsExactly(ByteString.copyFromUtf8("b"));
+        assertThat(lessor.timeToLive(1, false).keys()).isEmpty();
+    }
+
+    @Test
+    void generatedIdsCarryMemberBitsAndCountUp() {
+        LeaseIdGenerator generator = new LeaseIdGenerator(0xabcd_1234_5678_9fffL, 0x12_3456_789aL);
+
+        long first = generator.next();
+        long second = generator.next();
+
+        assertThat(first >>> 48).as("low 16 bits of the member id, top bit cleared").isEqualTo(0x1fffL);
+        assertThat(first & 0xffff_ffff_ffffL).isEqualTo((0x12_3456_789aL << 8) + 1);
+        assertThat(second - first).isEqualTo(1);
+        assertThat(first).isPositive();
+    }
+}
