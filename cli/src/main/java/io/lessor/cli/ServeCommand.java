@@ -46,6 +46,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Comma-separated client URLs that MemberList reports (default: the listen URLs).")
     private String advertiseClientUrls;
 
+    @Option(names = "--initial-advertise-peer-urls", defaultValue = ServerConfig.DEFAULT_PEER_URL,
+            description = "Comma-separated peer URLs that MemberList reports; a single node opens no peer port (default: ${DEFAULT-VALUE}).")
+    private String advertisePeerUrls;
+
     @Option(names = "--initial-cluster-token", defaultValue = "etcd-cluster",
             description = "Cluster token; with --name it fixes the member and cluster ids (default: ${DEFAULT-VALUE}).")
     private String clusterToken;
@@ -97,7 +101,8 @@ final class ServeCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(name + ".etcd");
         Duration grace = Durations.parse("--shutdown-grace", shutdownGrace);
         ServerConfig defaults = ServerConfig.defaults(dir);
-        return new ServerConfig(name, dir, listen, advertise, clusterToken, defaults.minLeaseTtlSeconds(),
+        List<String> peers = Arrays.stream(advertisePeerUrls.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return new ServerConfig(name, dir, listen, advertise, peers, clusterToken, defaults.minLeaseTtlSeconds(),
                 defaults.maxLeaseTtlSeconds(), maxRequestBytes, maxTxnOps, defaults.expiryCheckInterval(),
                 defaults.maxExpiredRevokesPerCheck(), grace);
     }

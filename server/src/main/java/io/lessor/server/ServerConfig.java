@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param listenClientAddresses the addresses the gRPC server binds ({@code --listen-client-urls};
  *     default 127.0.0.1:2379); port 0 picks a free port
  * @param advertiseClientUrls the client URLs reported by MemberList ({@code --advertise-client-urls})
+ * @param advertisePeerUrls the peer URLs reported by MemberList ({@code --initial-advertise-peer-urls},
+ *     default {@code http://localhost:2380} as etcd's); a single node opens no peer port, so
+ *     they are informational only
  * @param clusterToken the initial cluster token ({@code --initial-cluster-token}, default
  *     {@code "etcd-cluster"})
  * @param minLeaseTtlSeconds grants below this TTL are raised to it silently; etcd derives 2 s
@@ -37,6 +40,7 @@ public record ServerConfig(
         Path dataDir,
         List<InetSocketAddress> listenClientAddresses,
         List<String> advertiseClientUrls,
+        List<String> advertisePeerUrls,
         String clusterToken,
         long minLeaseTtlSeconds,
         long maxLeaseTtlSeconds,
@@ -46,6 +50,9 @@ public record ServerConfig(
         int maxExpiredRevokesPerCheck,
         Duration shutdownGrace) {
 
+    /** etcd's default advertised peer URL. */
+    public static final String DEFAULT_PEER_URL = "http://localhost:2380";
+
     /** etcd's default client port. */
     public static final int DEFAULT_CLIENT_PORT = 2379;
 
@@ -54,6 +61,7 @@ public record ServerConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         listenClientAddresses = List.copyOf(listenClientAddresses);
         advertiseClientUrls = List.copyOf(advertiseClientUrls);
+        advertisePeerUrls = List.copyOf(advertisePeerUrls);
         Objects.requireNonNull(clusterToken, "clusterToken");
         Objects.requireNonNull(expiryCheckInterval, "expiryCheckInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -73,6 +81,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         InetSocketAddress listen = new InetSocketAddress("127.0.0.1", DEFAULT_CLIENT_PORT);
         return new ServerConfig("default", dataDir, List.of(listen), List.of("http://127.0.0.1:2379"),
+                List.of(DEFAULT_PEER_URL),
                 "etcd-cluster", 2, 9_000_000_000L, 1536 * 1024, 128, Duration.ofMillis(10), 10_000,
                 Duration.ofSeconds(5));
     }
@@ -80,8 +89,16 @@ public record ServerConfig(
     /** Returns a copy listening on {@code address} and advertising it. */
     public ServerConfig withListenAddress(InetSocketAddress address) {
         String url = "http://" + address.getHostString() + ":" + address.getPort();
-        return new ServerConfig(name, dataDir, List.of(address), List.of(url), clusterToken, minLeaseTtlSeconds,
+        return new ServerConfig(name, dataDir, List.of(address), List.of(url), advertisePeerUrls, clusterToken,
+                minLeaseTtlSeconds,
                 maxLeaseTtlSeconds, maxRequestBytes, maxTxnOps, expiryCheckInterval, maxExpiredRevokesPerCheck,
                 shutdownGrace);
+    }
+
+    /** Returns a copy that reports {@code urls} as this member's peer URLs. */
+    public ServerConfig withAdvertisePeerUrls(List<String> urls) {
+        return new ServerConfig(name, dataDir, listenClientAddresses, advertiseClientUrls, urls, clusterToken,
+                minLeaseTtlSeconds, maxLeaseTtlSeconds, maxRequestBytes, maxTxnOps, expiryCheckInterval,
+                maxExpiredRevokesPerCheck, shutdownGrace);
     }
 }

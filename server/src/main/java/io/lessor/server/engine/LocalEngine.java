@@ -71,8 +71,6 @@ public final class LocalEngine implements Engine {
      *  - TimeToLive and Leases may show a lease granted, or keys attached, by a command whose
      *    group is still being written; a Range never shows such a revision. The lease only
      *    becomes usable by clients once its grant is acknowledged, so nothing depends on it.
-     *  - Leases restored at start get their full TTL, without etcd's extra election timeout, since
-     *    a single node has no election to wait for.
      */
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalEngine.class);

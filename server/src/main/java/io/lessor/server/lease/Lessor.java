@@ -96,17 +96,28 @@ public final class Lessor {
     }
 
     /**
-     * Puts back a lease loaded from storage with a fresh full TTL, as etcd does on restart.
-     * The minimum TTL applies again.
+     * Extra time a lease restored at start gets on top of its TTL. etcd gives every lease its
+     * election timeout (1 s by default) when a member becomes leader, restart included, so
+     * TimeToLive right after a restart reads the full TTL rather than one second less.
+     */
+    static final long RESTORE_EXTENSION_NANOS = NANOS_PER_SECOND;
+
+    /**
+     * Puts back a lease loaded from storage with a fresh full TTL plus
+     * {@link #RESTORE_EXTENSION_NANOS}, as etcd does on restart. The minimum TTL applies again.
      */
     public Lease restore(long id, long ttlSeconds) {
-        return insert(id, Math.max(ttlSeconds, minTtlSeconds));
+        return insert(id, Math.max(ttlSeconds, minTtlSeconds), RESTORE_EXTENSION_NANOS);
     }
 
     private Lease insert(long id, long ttlSeconds) {
+        return insert(id, ttlSeconds, 0);
+    }
+
+    private Lease insert(long id, long ttlSeconds, long extraNanos) {
         lock.lock();
         try {
-            Lease lease = new Lease(id, ttlSeconds, clock.nanoTime() + ttlSeconds * NANOS_PER_SECOND);
+            Lease lease = new Lease(id, ttlSeconds, clock.nanoTime() + ttlSeconds * NANOS_PER_SECOND + extraNanos);
             leases.put(id, lease);
             expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
             return lease;

@@ -69,7 +69,7 @@ public final class GrpcFrontend {
                 .addService(new KvService(engine, limits))
                 .addService(new LeaseService(engine, limits, streams))
                 .addService(new MaintenanceService(engine))
-                .addService(new ClusterService(engine, config.name(), config.advertiseClientUrls()))
+                .addService(new ClusterService(engine, config.name(), config.advertiseClientUrls(), config.advertisePeerUrls()))
                 .addService(new AuthService(engine))
                 .addService(health.getHealthService())
                 .build();

@@ -38,8 +38,10 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
                     .setDbSize(status.dbSizeBytes())
                     .setDbSizeInUse(status.dbSizeInUseBytes())
                     .setLeader(status.leaderId())
-                    .setRaftIndex(status.raftIndex())
-                    .setRaftAppliedIndex(status.raftAppliedIndex())
+                    // Index 1 is the member's own bootstrap, as in etcd, whose log starts with the
+                    // entries that create the cluster; commands follow from index 2.
+                    .setRaftIndex(status.raftIndex() + 1)
+                    .setRaftAppliedIndex(status.raftAppliedIndex() + 1)
                     .setRaftTerm(status.raftTerm())
                     .build();
             observer.onNext(response);

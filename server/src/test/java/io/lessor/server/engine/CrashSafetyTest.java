@@ -27,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a writing child process with SIGKILL at a random moment, then checks that every write it
- * acknowledged is there and that no txn is there by halves. Five rounds on one data directory,
+ * acknowledged is there and that no txn is there by halves. Twenty rounds on one data directory,
  * so recovery also runs on data that earlier crashes left.
  */
 @ExtendWith(LeakCheck.class)
 class CrashSafetyTest {
 
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 20;
 
     @TempDir
     Path dir;

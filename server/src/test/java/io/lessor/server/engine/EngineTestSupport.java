@@ -36,7 +36,7 @@ final class EngineTestSupport {
     /** Returns a config whose expiry loop checks once an hour, so tests decide when leases are revoked. */
     static ServerConfig configWithoutExpiryChecks(Path dir) {
         ServerConfig d = ServerConfig.defaults(dir);
-        return new ServerConfig(d.name(), dir, d.listenClientAddresses(), d.advertiseClientUrls(), d.clusterToken(),
+        return new ServerConfig(d.name(), dir, d.listenClientAddresses(), d.advertiseClientUrls(), d.advertisePeerUrls(), d.clusterToken(),
                 d.minLeaseTtlSeconds(), d.maxLeaseTtlSeconds(), d.maxRequestBytes(), d.maxTxnOps(), Duration.ofHours(1),
                 d.maxExpiredRevokesPerCheck(), d.shutdownGrace());
     }
