@@ -6,7 +6,6 @@ import static io.lessor.compat.support.Requests.getPrefix;
 import static io.lessor.compat.support.Requests.prefixEnd;
 import static io.lessor.compat.support.Requests.put;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -237,8 +236,6 @@ class KvCompatTest {
 
     @OnBothTargets
     void compactRemovesOldRevisions(TargetKind kind) throws Exception {
-        // TODO: remove once the server has the Watch service, which this case uses.
-        assumeTrue(kind == TargetKind.ETCD, "Lessor serves no Watch service yet; only etcd runs this case");
         Transcript t = differential.run(kind, (target, out) -> {
             for (int i = 1; i <= 4; i++) {
                 target.kv().put(put("k/a", "v" + i));

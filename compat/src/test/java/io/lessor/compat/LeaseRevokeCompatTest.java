@@ -9,7 +9,6 @@ import static io.lessor.compat.support.Requests.revoke;
 import static io.lessor.compat.support.Requests.timeToLive;
 import static io.lessor.compat.support.Requests.timeToLiveWithKeys;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -43,8 +42,6 @@ class LeaseRevokeCompatTest {
 
     @OnBothTargets
     void revokeDeletesKeysInOneRevision(TargetKind kind) throws Exception {
-        // TODO: remove once the server has the Watch service, which this case uses.
-        assumeTrue(kind == TargetKind.ETCD, "Lessor serves no Watch service yet; only etcd runs this case");
         Transcript t = differential.run(kind, (target, out) -> {
             long leaseId = target.lease().leaseGrant(grant(60)).getID();
             out.alias(leaseId);

@@ -19,6 +19,9 @@ import io.lessor.api.RangeResponse;
 import io.lessor.api.ResponseHeader;
 import io.lessor.api.TxnRequest;
 import io.lessor.api.TxnResponse;
+import io.lessor.server.mvcc.MvccStore;
+import io.lessor.server.mvcc.RevisionListener;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -65,6 +68,34 @@ public interface Engine extends AutoCloseable {
 
     /** Returns facts for Maintenance.Status. */
     EngineStatus status();
+
+    // ---- watch hooks --------------------------------------------------------------------------
+
+    /**
+     * Adds a listener for the events of each durable revision. It gets every revision whose
+     * write starts after this call returns, in order and without gaps; a revision being written
+     * while it is added may or may not reach it, so a caller that needs an exact start reads the
+     * revisions before the first call with {@link #events}.
+     */
+    void addRevisionListener(RevisionListener listener);
+
+    /** Removes a listener added with {@link #addRevisionListener}; it may get one more call. */
+    void removeRevisionListener(RevisionListener listener);
+
+    /**
+     * Reads the events of durable revisions from {@code fromRevision} to {@code toRevision},
+     * both included, at most {@code maxRevisions} revisions, as listeners got them.
+     *
+     * @throws io.lessor.server.EtcdException {@link io.lessor.server.EtcdError#COMPACTED} if
+     *     {@code fromRevision} is at or below the compacted revision
+     */
+    List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions);
+
+    /** Returns the newest durable revision. */
+    long revision();
+
+    /** Returns the compacted revision; 0 if the store was never compacted. */
+    long compactedRevision();
 
     /**
      * Stops taking requests, fails queued ones with {@link io.lessor.server.EtcdError#SERVER_STOPPED},

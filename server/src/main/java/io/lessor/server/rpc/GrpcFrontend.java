@@ -6,6 +6,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.lessor.server.ServerConfig;
 import io.lessor.server.engine.Engine;
+import io.lessor.server.watch.WatchConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC server: etcd's KV, Lease, Maintenance, Cluster and Auth services plus
+ * The gRPC server: etcd's KV, Lease, Watch, Maintenance, Cluster and Auth services plus
  * {@code grpc.health.v1.Health}, on Netty, with handlers on virtual threads.
  *
  * <p>HTTP/2 keep-alive: clients may ping every 5 s, also without open calls, as etcd permits;
@@ -68,6 +69,7 @@ public final class GrpcFrontend {
                 .permitKeepAliveWithoutCalls(true)
                 .addService(new KvService(engine, limits))
                 .addService(new LeaseService(engine, limits, streams))
+                .addService(new WatchService(engine, WatchConfig.defaults(config.maxRequestBytes()), streams))
                 .addService(new MaintenanceService(engine))
                 .addService(new ClusterService(engine, config.name(), config.advertiseClientUrls(), config.advertisePeerUrls()))
                 .addService(new AuthService(engine))

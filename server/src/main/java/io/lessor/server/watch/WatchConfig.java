@@ -1,0 +1,62 @@
+package io.lessor.server.watch;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits and timings of the Watch service.
+ *
+ * @param progressNotifyInterval how often a watcher created with {@code progress_notify} gets an
+ *     empty response carrying the current revision, if it got no events meanwhile; etcd's default
+ *     is 10 minutes, plus a random jitter of up to a tenth of it per stream
+ * @param fragmentBytes a response to a watcher created with {@code fragment} is split into parts
+ *     when it is at least this large; etcd uses its max-request-bytes plus 512 KiB
+ * @param maxPendingBytesPerWatcher the serialized size of events a watcher may have queued for its
+ *     client. Past it, the watcher stops taking live events and is caught up from storage
+ *     instead. One revision is always queued, whatever its size
+ * @param maxRevisionsPerCatchUp how many revisions one read from storage covers when a watcher
+ *     is caught up. etcd sends at most 1000 revisions in one catch-up response
+ */
+public record WatchConfig(
+        Duration progressNotifyInterval,
+        int fragmentBytes,
+        int maxPendingBytesPerWatcher,
+        int maxRevisionsPerCatchUp) {
+
+    /** etcd's progress notify interval. */
+    public static final Duration DEFAULT_PROGRESS_NOTIFY_INTERVAL = Duration.ofMinutes(10);
+
+    /** The slack etcd adds to max-request-bytes before it fragments a watch response: 512 KiB. */
+    static final int FRAGMENT_OVERHEAD_BYTES = 512 * 1024;
+
+    public WatchConfig {
+        Objects.requireNonNull(progressNotifyInterval, "progressNotifyInterval");
+        if (progressNotifyInterval.isNegative() || progressNotifyInterval.isZero()) {
+            throw new IllegalArgumentException("progress notify interval must be positive, got " + progressNotifyInterval);
+        }
+        if (fragmentBytes < 1 || maxPendingBytesPerWatcher < 1 || maxRevisionsPerCatchUp < 1) {
+            throw new IllegalArgumentException("watch limits must be positive, got fragment " + fragmentBytes
+                    + " bytes, pending " + maxPendingBytesPerWatcher + " bytes, catch-up "
+                    + maxRevisionsPerCatchUp + " revisions");
+        }
+    }
+
+    /**
+     * Returns etcd's defaults for a server whose requests may be {@code maxRequestBytes} large,
+     * with 256 KiB of queued events per watcher.
+     */
+    public static WatchConfig defaults(int maxRequestBytes) {
+        return new WatchConfig(DEFAULT_PROGRESS_NOTIFY_INTERVAL, maxRequestBytes + FRAGMENT_OVERHEAD_BYTES,
+                256 * 1024, 1000);
+    }
+
+    /** Returns a copy with another progress notify interval. */
+    public WatchConfig withProgressNotifyInterval(Duration interval) {
+        return new WatchConfig(interval, fragmentBytes, maxPendingBytesPerWatcher, maxRevisionsPerCatchUp);
+    }
+
+    /** Returns a copy with another bound on queued events per watcher. */
+    public WatchConfig withMaxPendingBytesPerWatcher(int bytes) {
+        return new WatchConfig(progressNotifyInterval, fragmentBytes, bytes, maxRevisionsPerCatchUp);
+    }
+}

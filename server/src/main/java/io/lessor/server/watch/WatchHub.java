@@ -1,0 +1,290 @@
+package io.lessor.server.watch;
+
+import com.google.protobuf.ByteString;
+import io.lessor.api.Event;
+import io.lessor.api.ResponseHeader;
+import io.lessor.context.Clock;
+import io.lessor.server.engine.Engine;
+import io.lessor.server.mvcc.RevisionListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Fans out the events of each durable revision to the watchers of every open Watch stream,
+ * as etcd's watchable store does.
+ *
+ * <p>A watcher is <em>synced</em> while it has been given every revision up to the newest one the
+ * hub has seen; the hub then queues each new revision's matching events on its stream at once,
+ * on the engine's writer thread, as one response. A watcher whose client reads too slowly to
+ * keep its queued events under {@link WatchConfig#maxPendingBytesPerWatcher()}, or that starts
+ * at a past revision, is <em>unsynced</em>: the hub stops queueing for it, and its stream reads
+ * the revisions it missed from storage as its client makes room, then hands it back to the hub
+ * once it has caught up. So a slow client never blocks writes or other watchers, and the events
+ * queued for it stay within the bound.
+ *
+ * <pre>{@code
+ * WatchHub hub = new WatchHub(engine, WatchConfig.defaults(maxRequestBytes), Clock.system());
+ * WatchStream stream = hub.openStream(outbound);   // one per gRPC Watch call
+ * stream.create(createRequest);
+ * ...
+ * stream.close();                                  // the client went away
+ * }</pre>
+ *
+ * <p>The hub listens to the engine only while at least one stream is open, so a server without
+ * watchers builds no events.
+ *
+ * <p>Thread-safety: all methods may be called from any thread.
+ */
+public final class WatchHub implements RevisionListener {
+
+    /*
+     * Implementation notes.
+     *
+     * One lock guards the synced watchers, `lastSeenRevision`, and every stream's watchers and
+     * queue, so that moving a watcher between synced and unsynced is atomic with respect to the
+     * fan-out of a revision. No I/O runs under it: storage reads and gRPC sends happen on the
+     * streams' workers with the lock released.
+     *
+     * No gap, no duplicate: a synced watcher takes revision R only if R >= nextRevision. An
+     * unsynced watcher is handed back only when its nextRevision is above lastSeenRevision, so
+     * every revision it still needs is one the hub has not fanned out yet. Revisions it read
+     * from storage beyond lastSeenRevision (durable, but not yet fanned out) are skipped by the
+     * R >= nextRevision check when they arrive.
+     *
+     * The engine's listener may miss a revision being written while the listener is added. The
+     * hub notices such a gap (revisions are consecutive) and moves the synced watchers that
+     * needed the missed revisions to unsynced, so they read them from storage.
+     *
+     * Matching: single-key watchers are found by a hash lookup on the event's key; range
+     * watchers are scanned. NOTE: the scan costs O(range watchers) per event; etcd keeps an
+     * interval tree for many range watchers.
+     */
+
+    private final Engine engine;
+    private final WatchConfig config;
+    private final Clock clock;
+    private final ResponseHeader headerTemplate;
+    final ReentrantLock lock = new ReentrantLock();
+
+    // @GuardedBy("lock")
+    private final Map<ByteString, List<Watcher>> syncedByKey = new HashMap<>();
+    // @GuardedBy("lock"): synced watchers of a range; identity set, since Watcher keeps Object's equals.
+    private final Set<Watcher> syncedRanges = new LinkedHashSet<>();
+    // @GuardedBy("lock"): the newest revision fanned out, or the revision when listening began.
+    private long lastSeenRevision;
+    // @GuardedBy("lock")
+    private int openStreams;
+    // @GuardedBy("lock")
+    private long nextStreamNumber;
+
+    /** Creates a hub for {@code engine}; it listens to it once a stream opens. */
+    public WatchHub(Engine engine, WatchConfig config, Clock clock) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.headerTemplate = engine.header().toBuilder().setRevision(0).build();
+    }
+
+    /**
+     * Opens a stream that sends its responses to {@code outbound}, with its own worker thread;
+     * {@link WatchStream#close()} ends it.
+     */
+    public WatchStream openStream(WatchOutbound outbound) {
+        long number;
+        lock.lock();
+        try {
+            if (openStreams == 0) {
+                // Listen first, then read the revision, so no revision after it can be missed.
+                engine.addRevisionListener(this);
+                lastSeenRevision = engine.revision();
+            }
+            openStreams++;
+            number = nextStreamNumber++;
+        } finally {
+            lock.unlock();
+        }
+        return new WatchStream(this, outbound, number);
+    }
+
+    /** Returns how many streams are open. */
+    public int openStreams() {
+        lock.lock();
+        try {
+            return openStreams;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onRevision(long revision, List<Event> events) {
+        Set<WatchStream> touched = new LinkedHashSet<>();
+        lock.lock();
+        try {
+            if (revision <= lastSeenRevision) {
+                // Already counted when listening began.
+                return;
+            }
+            if (revision > lastSeenRevision + 1) {
+                unsyncAfterGap(revision, touched);
+            }
+            long previous = lastSeenRevision;
+            lastSeenRevision = revision;
+
+            Map<Watcher, List<Event>> matched = new LinkedHashMap<>();
+            for (Event event : events) {
+                ByteString key = event.getKv().getKey();
+                List<Watcher> exact = syncedByKey.get(key);
+                if (exact != null) {
+                    for (Watcher watcher : exact) {
+                        matched.computeIfAbsent(watcher, w -> new ArrayList<>()).add(event);
+                    }
+                }
+                for (Watcher watcher : syncedRanges) {
+                    if (watcher.covers(key)) {
+                        matched.computeIfAbsent(watcher, w -> new ArrayList<>()).add(event);
+                    }
+                }
+            }
+
+            EventCopies copies = new EventCopies();
+            for (Map.Entry<Watcher, List<Event>> entry : matched.entrySet()) {
+                Watcher watcher = entry.getKey();
+                if (revision < watcher.nextRevision) {
+                    // A future start revision, or a revision it already read from storage.
+                    continue;
+                }
+                if (watcher.stream.offerLive(watcher, revision, previous, entry.getValue(), copies)) {
+                    touched.add(watcher.stream);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (WatchStream stream : touched) {
+            stream.wakeUp();
+        }
+    }
+
+    /** Moves to unsynced every synced watcher that needed a revision the listener missed. */
+    private void unsyncAfterGap(long revision, Set<WatchStream> touched) {
+        List<Watcher> behind = new ArrayList<>();
+        forEachSynced(watcher -> {
+            if (Math.max(watcher.nextRevision, lastSeenRevision + 1) < revision) {
+                behind.add(watcher);
+            }
+        });
+        for (Watcher watcher : behind) {
+            watcher.nextRevision = Math.max(watcher.nextRevision, lastSeenRevision + 1);
+            unsync(watcher);
+            touched.add(watcher.stream);
+        }
+    }
+
+    private void forEachSynced(java.util.function.Consumer<Watcher> action) {
+        for (List<Watcher> watchers : syncedByKey.values()) {
+            watchers.forEach(action);
+        }
+        syncedRanges.forEach(action);
+    }
+
+    // ---- for WatchStream, with the lock held ---------------------------------------------------
+
+    /** Returns the newest revision fanned out. */
+    long lastSeenRevision() {
+        assert lock.isHeldByCurrentThread();
+        return lastSeenRevision;
+    }
+
+    /** Adds {@code watcher} to the synced watchers. */
+    void sync(Watcher watcher) {
+        assert lock.isHeldByCurrentThread();
+        if (watcher.state == Watcher.State.UNSYNCED) {
+            watcher.stream.unsyncedCount--;
+        }
+        watcher.state = Watcher.State.SYNCED;
+        if (watcher.isSingleKey()) {
+            syncedByKey.computeIfAbsent(watcher.key(), k -> new ArrayList<>(1)).add(watcher);
+        } else {
+            syncedRanges.add(watcher);
+        }
+    }
+
+    /** Moves a synced or new watcher to unsynced; its nextRevision must be set. */
+    void unsync(Watcher watcher) {
+        assert lock.isHeldByCurrentThread();
+        if (watcher.state == Watcher.State.SYNCED) {
+            removeSynced(watcher);
+        }
+        if (watcher.state != Watcher.State.UNSYNCED) {
+            watcher.stream.unsyncedCount++;
+        }
+        watcher.state = Watcher.State.UNSYNCED;
+    }
+
+    /** Removes {@code watcher} for good. */
+    void cancel(Watcher watcher) {
+        assert lock.isHeldByCurrentThread();
+        if (watcher.state == Watcher.State.SYNCED) {
+            removeSynced(watcher);
+        } else if (watcher.state == Watcher.State.UNSYNCED) {
+            watcher.stream.unsyncedCount--;
+        }
+        watcher.state = Watcher.State.CANCELED;
+    }
+
+    private void removeSynced(Watcher watcher) {
+        if (watcher.isSingleKey()) {
+            List<Watcher> watchers = syncedByKey.get(watcher.key());
+            if (watchers != null) {
+                watchers.remove(watcher);
+                if (watchers.isEmpty()) {
+                    syncedByKey.remove(watcher.key());
+                }
+            }
+        } else {
+            syncedRanges.remove(watcher);
+        }
+    }
+
+    /** Returns a header with this member's ids and term, at {@code revision}. */
+    ResponseHeader header(long revision) {
+        return headerTemplate.toBuilder().setRevision(revision).build();
+    }
+
+    void streamClosed() {
+        lock.lock();
+        try {
+            openStreams--;
+            if (openStreams == 0) {
+                engine.removeRevisionListener(this);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    WatchConfig config() {
+        return config;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "watch hub";
+    }
+}

@@ -1,0 +1,669 @@
+package io.lessor.server.watch;
+
+import com.google.protobuf.ByteString;
+import io.lessor.api.Event;
+import io.lessor.api.KeyValue;
+import io.lessor.api.WatchCreateRequest;
+import io.lessor.api.WatchResponse;
+import io.lessor.context.CancelableContext;
+import io.lessor.context.Context;
+import io.lessor.context.Select;
+import io.lessor.context.Signal;
+import io.lessor.context.Worker;
+import io.lessor.server.EtcdError;
+import io.lessor.server.EtcdException;
+import io.lessor.server.mvcc.MvccStore;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The watchers of one client's Watch stream and the responses queued for it, sent by a worker
+ * thread of its own as fast as gRPC's flow control lets them go.
+ *
+ * <p>The requests ({@link #create}, {@link #cancel}, {@link #requestProgress}) only queue
+ * responses and return. The worker sends the queue in order while {@link WatchOutbound#isReady()}
+ * holds, reads from storage the revisions its unsynced watchers missed once they have room,
+ * and sends progress notifications. The owner calls {@link #wakeUp()} when the transport becomes
+ * ready again, and {@link #close()} when the call ends.
+ *
+ * <p>Responses, as etcd 3.4 sends them:
+ * <ul>
+ *   <li>create: {@code created} with the new watch id and the current revision in the header;
+ *       for an invalid request, {@code created} and {@code canceled} with watch id -1 and the
+ *       reason;
+ *   <li>events: one response per revision while synced, with that revision in the header; a
+ *       catch-up response from storage may hold many revisions, with the current revision in the
+ *       header;
+ *   <li>cancel: {@code canceled}; a cancel of an unknown id gets no response;
+ *   <li>compaction: a watcher that falls behind the compacted revision gets {@code canceled}
+ *       with {@code compact_revision} and header revision 0, and is removed;
+ *   <li>progress: an empty response with the current revision, watch id -1 for a progress
+ *       request, or the watcher's id for its periodic notification.
+ * </ul>
+ *
+ * <p>Thread-safety: all methods may be called from any thread.
+ */
+public final class WatchStream {
+
+    /*
+     * Deliberate differences from etcd 3.4:
+     *  - The response to a progress request is sent once every watcher of the stream is synced,
+     *    after the events of every revision up to the one it reports. etcd 3.4 sends it at once,
+     *    so it may report a revision whose events are still on their way; later versions fixed that.
+     *  - A negative start revision is refused like a compacted one (created, canceled, watch id
+     *    -1, reason "etcdserver: mvcc: required revision has been compacted"), as etcd 3.5 and
+     *    later do; 3.4 gives such a watcher an odd compact_revision.
+     *  - Unsynced watchers are caught up by their own stream, paced by their client, rather than
+     *    by one store-wide loop every 100 ms.
+     */
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
+
+    /** etcd's id for a response that belongs to no watcher. */
+    static final long NO_WATCH_ID = -1;
+
+    static final String RANGE_EMPTY = "mvcc: watcher range is empty";
+    static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
+
+    private static final ByteString SMALLEST_KEY = ByteString.copyFrom(new byte[] {0});
+
+    private final WatchHub hub;
+    private final WatchOutbound outbound;
+    private final long number;
+    private final CancelableContext context;
+    private volatile Signal wake = Signal.create();
+
+    // @GuardedBy("hub.lock")
+    private final Map<Long, Watcher> watchers = new HashMap<>();
+    // @GuardedBy("hub.lock")
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    // @GuardedBy("hub.lock")
+    private long nextAutoId;
+    // @GuardedBy("hub.lock"): watchers in state UNSYNCED; the hub updates it on every transition.
+    int unsyncedCount;
+    // @GuardedBy("hub.lock"): a progress request waits for the unsynced watchers.
+    private boolean progressRequested;
+    // @GuardedBy("hub.lock")
+    private boolean closed;
+
+    /** A response waiting to be sent, with the watcher whose pending bytes it counts in. */
+    private record Pending(WatchResponse response, Watcher watcher, int bytes) {
+    }
+
+    WatchStream(WatchHub hub, WatchOutbound outbound, long number) {
+        this.hub = hub;
+        this.outbound = outbound;
+        this.number = number;
+        this.context = Context.root(hub.clock()).withCancel();
+        // The worker ends with `context`, which close() cancels.
+        Worker.start(context, "watch-stream-" + number, this::run);
+    }
+
+    // ---- requests ------------------------------------------------------------------------------
+
+    /** Creates a watcher, or queues the reason it cannot be created. */
+    public void create(WatchCreateRequest request) {
+        ByteString key = request.getKey().isEmpty() ? SMALLEST_KEY : request.getKey();
+        ByteString rangeEnd = request.getRangeEnd();
+        if (rangeEnd.isEmpty()) {
+            rangeEnd = null;
+        } else if (rangeEnd.equals(SMALLEST_KEY)) {
+            // "\0" means every key from `key` on.
+            rangeEnd = ByteString.EMPTY;
+        }
+
+        hub.lock.lock();
+        try {
+            register(request, key, rangeEnd);
+        } finally {
+            hub.lock.unlock();
+        }
+        wakeUp();
+    }
+
+    /** Queues the created response, or the rejection, and registers the watcher. */
+    private void register(WatchCreateRequest request, ByteString key, ByteString rangeEnd) {
+        assert hub.lock.isHeldByCurrentThread();
+        if (closed) {
+            return;
+        }
+        long current = hub.lastSeenRevision();
+        if (request.getStartRevision() < 0) {
+            enqueue(rejectedCreate(current, EtcdError.COMPACTED.message()));
+            return;
+        }
+        if (rangeEnd != null && !rangeEnd.isEmpty()
+                && ByteString.unsignedLexicographicalComparator().compare(key, rangeEnd) >= 0) {
+            enqueue(rejectedCreate(current, RANGE_EMPTY));
+            return;
+        }
+        long id = request.getWatchId();
+        if (id != 0 && watchers.containsKey(id)) {
+            enqueue(rejectedCreate(current, DUPLICATE_ID));
+            return;
+        }
+        if (id == 0) {
+            // etcd's automatic ids count up from 0, skipping ids the client chose.
+            while (watchers.containsKey(nextAutoId)) {
+                nextAutoId++;
+            }
+            id = nextAutoId++;
+        }
+
+        // The created response goes first, so the watcher's events always follow it.
+        enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(current)).setWatchId(id)
+                .setCreated(true).build(), null, 0));
+        Watcher watcher = new Watcher(id, this, key, rangeEnd, request);
+        watchers.put(id, watcher);
+        long start = request.getStartRevision();
+        if (start == 0 || start > current) {
+            watcher.nextRevision = Math.max(current + 1, start);
+            hub.sync(watcher);
+        } else {
+            watcher.nextRevision = start;
+            hub.unsync(watcher);
+        }
+    }
+
+    /** Cancels watcher {@code watchId}; an unknown id is ignored, as etcd does. */
+    public void cancel(long watchId) {
+        hub.lock.lock();
+        try {
+            Watcher watcher = closed ? null : watchers.remove(watchId);
+            if (watcher == null) {
+                return;
+            }
+            hub.cancel(watcher);
+            enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(hub.lastSeenRevision()))
+                    .setWatchId(watchId).setCanceled(true).build(), null, 0));
+            answerProgressRequestIfSynced();
+        } finally {
+            hub.lock.unlock();
+        }
+        wakeUp();
+    }
+
+    /**
+     * Queues a progress response with watch id -1 and the current revision, once every watcher
+     * of this stream is synced.
+     */
+    public void requestProgress() {
+        hub.lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            progressRequested = true;
+            answerProgressRequestIfSynced();
+        } finally {
+            hub.lock.unlock();
+        }
+        wakeUp();
+    }
+
+    /** Wakes the worker: the transport became ready, or responses were queued. */
+    public void wakeUp() {
+        wake.fire();
+    }
+
+    /**
+     * Removes every watcher and stops the worker; queued responses are dropped. Idempotent, and
+     * safe to call from the worker itself.
+     */
+    public void close() {
+        hub.lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Watcher watcher : watchers.values()) {
+                hub.cancel(watcher);
+            }
+            watchers.clear();
+            queue.clear();
+        } finally {
+            hub.lock.unlock();
+        }
+        context.cancel();
+        hub.streamClosed();
+        LOG.debug("watch: stream {} closed", number);
+    }
+
+    /** Returns how many watchers this stream has. */
+    public int watcherCount() {
+        hub.lock.lock();
+        try {
+            return watchers.size();
+        } finally {
+            hub.lock.unlock();
+        }
+    }
+
+    /** Returns the serialized size of the events queued and not yet sent. */
+    int queuedEventBytes() {
+        hub.lock.lock();
+        try {
+            int bytes = 0;
+            for (Pending pending : queue) {
+                bytes += pending.bytes();
+            }
+            return bytes;
+        } finally {
+            hub.lock.unlock();
+        }
+    }
+
+    // ---- called by the hub with its lock held -------------------------------------------------
+
+    /**
+     * Queues the events of {@code revision} for a synced watcher, or moves it to unsynced if its
+     * client is too far behind. Returns whether the worker needs waking.
+     *
+     * @param previous the revision the hub had fanned out before this one
+     */
+    boolean offerLive(Watcher watcher, long revision, long previous, List<Event> events, EventCopies copies) {
+        assert hub.lock.isHeldByCurrentThread();
+        List<Event> presented = new ArrayList<>(events.size());
+        int bytes = 0;
+        for (Event event : events) {
+            Event visible = watcher.present(event, copies);
+            if (visible != null) {
+                presented.add(visible);
+                bytes += visible.getSerializedSize();
+            }
+        }
+        if (presented.isEmpty()) {
+            watcher.nextRevision = revision + 1;
+            return false;
+        }
+        if (watcher.pendingBytes > 0 && watcher.pendingBytes + bytes > hub.config().maxPendingBytesPerWatcher()) {
+            // It has everything before this revision; the rest comes from storage once it has room.
+            watcher.nextRevision = Math.max(watcher.nextRevision, previous + 1);
+            hub.unsync(watcher);
+            return true;
+        }
+        enqueueEvents(watcher, revision, presented, bytes);
+        watcher.nextRevision = revision + 1;
+        return true;
+    }
+
+    // ---- the worker ----------------------------------------------------------------------------
+
+    private void run(Context ctx) throws InterruptedException {
+        try {
+            loop(ctx);
+        } catch (RuntimeException e) {
+            // Storage failed under a catch-up read, or the engine closed: end the call with its status.
+            if (!ctx.isDone()) {
+                LOG.warn("watch: stream {} failed; ending it", number, e);
+                outbound.fail(e);
+            }
+            close();
+        }
+    }
+
+    private void loop(Context ctx) throws InterruptedException {
+        long intervalNanos = hub.config().progressNotifyInterval().toNanos();
+        long nextTickNanos = ctx.clock().nanoTime() + jittered(intervalNanos);
+        while (!ctx.isDone()) {
+            // A fresh signal before looking for work, so a wake-up during the look is not lost.
+            Signal signal = Signal.create();
+            wake = signal;
+
+            if (!sendQueued()) {
+                return;
+            }
+            if (outbound.isReady() && catchUp()) {
+                continue;
+            }
+            long now = ctx.clock().nanoTime();
+            if (now - nextTickNanos >= 0) {
+                notifyProgress();
+                nextTickNanos = now + jittered(intervalNanos);
+                continue;
+            }
+            if (outbound.isReady() && hasQueued()) {
+                continue;
+            }
+            Select.<Boolean>on(ctx.clock())
+                    .onDone(ctx.done(), () -> false)
+                    .onDone(signal, () -> true)
+                    .onTimeout(Duration.ofNanos(nextTickNanos - now), () -> true)
+                    .await();
+        }
+    }
+
+    /** Sends queued responses while the transport is ready; returns {@code false} if the stream ended. */
+    private boolean sendQueued() {
+        while (outbound.isReady()) {
+            Pending next;
+            hub.lock.lock();
+            try {
+                next = queue.poll();
+                if (next == null) {
+                    return !closed;
+                }
+                if (next.watcher() != null) {
+                    next.watcher().pendingBytes -= next.bytes();
+                }
+            } finally {
+                hub.lock.unlock();
+            }
+            if (!send(next)) {
+                close();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean send(Pending pending) {
+        WatchResponse response = pending.response();
+        Watcher watcher = pending.watcher();
+        int limit = hub.config().fragmentBytes();
+        if (watcher == null || !watcher.wantsFragments() || response.getEventsCount() < 2
+                || response.getSerializedSize() < limit) {
+            return outbound.send(response);
+        }
+        for (WatchResponse part : Fragments.split(response, limit)) {
+            if (!outbound.send(part)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads from storage the revisions that this stream's unsynced watchers with room have
+     * missed, queues them, and hands the watchers that caught up back to the hub. Watchers behind
+     * the compacted revision are cancelled. Returns whether anything changed, so that the worker
+     * looks again at once.
+     */
+    private boolean catchUp() {
+        long compacted = hub.engine().compactedRevision();
+        List<Watcher> chosen = new ArrayList<>();
+        List<Watcher> atCompaction = new ArrayList<>();
+        long from = Long.MAX_VALUE;
+        boolean changed = false;
+        int lowWatermark = hub.config().maxPendingBytesPerWatcher() / 2;
+
+        hub.lock.lock();
+        try {
+            if (closed || unsyncedCount == 0) {
+                return false;
+            }
+            List<Watcher> behindCompaction = new ArrayList<>();
+            for (Watcher watcher : watchers.values()) {
+                if (watcher.state != Watcher.State.UNSYNCED) {
+                    continue;
+                }
+                if (watcher.nextRevision < compacted) {
+                    behindCompaction.add(watcher);
+                    continue;
+                }
+                if (watcher.pendingBytes > lowWatermark) {
+                    continue;
+                }
+                if (watcher.nextRevision == compacted && compacted > 0) {
+                    atCompaction.add(watcher);
+                } else {
+                    chosen.add(watcher);
+                    from = Math.min(from, watcher.nextRevision);
+                }
+            }
+            for (Watcher watcher : behindCompaction) {
+                watchers.remove(watcher.id);
+                hub.cancel(watcher);
+                // etcd sends this response with revision 0 in the header and no reason.
+                enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(0)).setWatchId(watcher.id)
+                        .setCanceled(true).setCompactRevision(compacted).build(), null, 0));
+                changed = true;
+            }
+            answerProgressRequestIfSynced();
+        } finally {
+            hub.lock.unlock();
+        }
+        if (!atCompaction.isEmpty()) {
+            deliverCompactedRevision(atCompaction, compacted);
+            return true;
+        }
+        if (chosen.isEmpty()) {
+            return changed;
+        }
+
+        long upTo = hub.engine().revision();
+        int maxRevisions = hub.config().maxRevisionsPerCatchUp();
+        List<MvccStore.RevisionEvents> revisions;
+        if (from > upTo) {
+            revisions = List.of();
+        } else {
+            try {
+                revisions = hub.engine().events(from, upTo, maxRevisions);
+            } catch (EtcdException e) {
+                if (e.error() == EtcdError.COMPACTED) {
+                    // A compaction passed `from` during the read; the next round cancels who is behind.
+                    return true;
+                }
+                throw e;
+            }
+        }
+        long covered = revisions.size() == maxRevisions ? revisions.get(revisions.size() - 1).revision() : upTo;
+
+        hub.lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            EventCopies copies = new EventCopies();
+            for (Watcher watcher : chosen) {
+                if (watcher.state == Watcher.State.UNSYNCED) {
+                    deliverCaughtUp(watcher, revisions, covered, copies);
+                }
+            }
+            answerProgressRequestIfSynced();
+        } finally {
+            hub.lock.unlock();
+        }
+        return true;
+    }
+
+    /**
+     * Queues, for watchers that start exactly at the compacted revision, the PUT events of that
+     * revision. Storage keeps no events at the compacted revision, but it keeps each key's value
+     * there, so the keys it wrote are found by a range read, as etcd finds them in its backend.
+     * As in etcd, these events carry no {@code prev_kv} (the revision before is compacted) and
+     * the revision's deletes are gone.
+     */
+    private void deliverCompactedRevision(List<Watcher> atCompaction, long compacted) {
+        List<List<Event>> written = new ArrayList<>();
+        for (Watcher watcher : atCompaction) {
+            List<Event> events = new ArrayList<>();
+            try {
+                for (KeyValue kv : hub.engine().range(watcher.writtenAt(compacted)).join().getKvsList()) {
+                    events.add(Event.newBuilder().setType(Event.EventType.PUT).setKv(kv).build());
+                }
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof EtcdException etcd && etcd.error() == EtcdError.COMPACTED) {
+                    // A newer compaction passed it; the next round cancels the watcher.
+                    return;
+                }
+                throw e;
+            }
+            // NOTE: these events come in key order, because a range returns keys that way. etcd
+            // sends them in write order, which differs for a transaction that wrote keys out of order.
+            written.add(events);
+        }
+
+        hub.lock.lock();
+        try {
+            EventCopies copies = new EventCopies();
+            for (int i = 0; i < atCompaction.size(); i++) {
+                Watcher watcher = atCompaction.get(i);
+                if (closed || watcher.state != Watcher.State.UNSYNCED || watcher.nextRevision != compacted) {
+                    continue;
+                }
+                List<Event> presented = new ArrayList<>();
+                int bytes = 0;
+                for (Event event : written.get(i)) {
+                    Event visible = watcher.present(event, copies);
+                    if (visible != null) {
+                        presented.add(visible);
+                        bytes += visible.getSerializedSize();
+                    }
+                }
+                if (!presented.isEmpty()) {
+                    enqueueEvents(watcher, Math.max(hub.lastSeenRevision(), compacted), presented, bytes);
+                }
+                watcher.nextRevision = compacted + 1;
+                if (watcher.nextRevision > hub.lastSeenRevision()) {
+                    hub.sync(watcher);
+                }
+            }
+            answerProgressRequestIfSynced();
+        } finally {
+            hub.lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the events of {@code revisions} from the watcher's next revision on, whole revisions
+     * only and within its byte bound, then hands the watcher back to the hub if it caught up.
+     */
+    private void deliverCaughtUp(Watcher watcher, List<MvccStore.RevisionEvents> revisions, long covered,
+            EventCopies copies) {
+        int maxBytes = hub.config().maxPendingBytesPerWatcher();
+        List<Event> presented = new ArrayList<>();
+        int bytes = 0;
+        long lastRevision = 0;
+        long next = covered + 1;
+        for (MvccStore.RevisionEvents revision : revisions) {
+            if (revision.revision() < watcher.nextRevision) {
+                continue;
+            }
+            int mark = presented.size();
+            int revisionBytes = 0;
+            for (Event event : revision.events()) {
+                if (!watcher.covers(event.getKv().getKey())) {
+                    continue;
+                }
+                Event visible = watcher.present(event, copies);
+                if (visible != null) {
+                    presented.add(visible);
+                    revisionBytes += visible.getSerializedSize();
+                }
+            }
+            if (presented.size() == mark) {
+                continue;
+            }
+            if (mark > 0 && watcher.pendingBytes + bytes + revisionBytes > maxBytes) {
+                // Keep the revision whole for the next round.
+                presented.subList(mark, presented.size()).clear();
+                next = revision.revision();
+                break;
+            }
+            bytes += revisionBytes;
+            lastRevision = revision.revision();
+        }
+
+        if (next == covered + 1) {
+            // A watcher that starts ahead of `from` may already be past what was read.
+            next = Math.max(next, watcher.nextRevision);
+        }
+        if (!presented.isEmpty()) {
+            long headerRevision = Math.max(hub.lastSeenRevision(), lastRevision);
+            enqueueEvents(watcher, headerRevision, presented, bytes);
+        }
+        watcher.nextRevision = next;
+        if (watcher.nextRevision > hub.lastSeenRevision()) {
+            hub.sync(watcher);
+        }
+    }
+
+    /** Queues a periodic progress notification for each quiet, synced watcher that asked for one. */
+    private void notifyProgress() {
+        hub.lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            boolean backlog = !queue.isEmpty();
+            long current = hub.lastSeenRevision();
+            for (Watcher watcher : watchers.values()) {
+                if (!watcher.wantsProgressNotify()) {
+                    continue;
+                }
+                // Like etcd, skip a watcher that got events since the last tick. Skip all of them
+                // while the client has not read what is queued, as etcd drops the send then.
+                if (watcher.quietSinceTick && watcher.state == Watcher.State.SYNCED && !backlog) {
+                    enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(current))
+                            .setWatchId(watcher.id).build(), null, 0));
+                }
+                watcher.quietSinceTick = true;
+            }
+        } finally {
+            hub.lock.unlock();
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private void answerProgressRequestIfSynced() {
+        assert hub.lock.isHeldByCurrentThread();
+        if (progressRequested && unsyncedCount == 0 && !closed) {
+            progressRequested = false;
+            enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(hub.lastSeenRevision()))
+                    .setWatchId(NO_WATCH_ID).build(), null, 0));
+        }
+    }
+
+    private void enqueueEvents(Watcher watcher, long headerRevision, List<Event> events, int bytes) {
+        WatchResponse response = WatchResponse.newBuilder()
+                .setHeader(hub.header(headerRevision))
+                .setWatchId(watcher.id)
+                .addAllEvents(events)
+                .build();
+        watcher.pendingBytes += bytes;
+        watcher.quietSinceTick = false;
+        enqueue(new Pending(response, watcher, bytes));
+    }
+
+    private Pending rejectedCreate(long revision, String reason) {
+        return new Pending(WatchResponse.newBuilder().setHeader(hub.header(revision)).setWatchId(NO_WATCH_ID)
+                .setCreated(true).setCanceled(true).setCancelReason(reason).build(), null, 0);
+    }
+
+    private void enqueue(Pending pending) {
+        assert hub.lock.isHeldByCurrentThread();
+        if (!closed) {
+            queue.add(pending);
+        }
+    }
+
+    private boolean hasQueued() {
+        hub.lock.lock();
+        try {
+            return !queue.isEmpty();
+        } finally {
+            hub.lock.unlock();
+        }
+    }
+
+    /** Returns {@code intervalNanos} plus up to a tenth of it at random, as etcd spreads its ticks. */
+    private static long jittered(long intervalNanos) {
+        return intervalNanos + ThreadLocalRandom.current().nextLong(Math.max(1, intervalNanos / 10));
+    }
+
+    @Override
+    public String toString() {
+        return "watch stream " + number;
+    }
+}

@@ -1,0 +1,131 @@
+package io.lessor.server.watch;
+
+import com.google.protobuf.ByteString;
+import io.lessor.api.Event;
+import io.lessor.api.RangeRequest;
+import io.lessor.api.WatchCreateRequest;
+import java.util.Comparator;
+
+/**
+ * One watcher: its key range, options and delivery state. Kept small, since a server may hold
+ * many idle watchers: the range, two longs, two ints, a state and a byte of options.
+ *
+ * <p>Thread-safety: the mutable fields are guarded by the {@link WatchHub}'s lock.
+ */
+final class Watcher {
+
+    private static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
+
+    private static final int PREV_KV = 1;
+    private static final int NO_PUT = 1 << 1;
+    private static final int NO_DELETE = 1 << 2;
+    private static final int PROGRESS_NOTIFY = 1 << 3;
+    private static final int FRAGMENT = 1 << 4;
+
+    /** The source of a watcher's events. */
+    enum State {
+        /** Gets each new revision from the hub as it is written. */
+        SYNCED,
+        /** Behind the newest revision; its stream reads the missed revisions from storage. */
+        UNSYNCED,
+        /** Cancelled by the client, by compaction, or by the end of its stream. */
+        CANCELED
+    }
+
+    final long id;
+    final WatchStream stream;
+    private final ByteString key;
+    // null: the single key; empty: every key from `key` on; otherwise the end, excluded.
+    private final ByteString rangeEnd;
+    private final byte options;
+
+    // @GuardedBy("hub lock"): the first revision this watcher has not been given yet.
+    long nextRevision;
+    // @GuardedBy("hub lock")
+    State state;
+    // @GuardedBy("hub lock"): serialized size of this watcher's events queued on its stream.
+    int pendingBytes;
+    // @GuardedBy("hub lock"): no events were queued since the last progress tick.
+    boolean quietSinceTick = true;
+
+    Watcher(long id, WatchStream stream, ByteString key, ByteString rangeEnd, WatchCreateRequest request) {
+        this.id = id;
+        this.stream = stream;
+        this.key = key;
+        this.rangeEnd = rangeEnd;
+        int flags = 0;
+        flags |= request.getPrevKv() ? PREV_KV : 0;
+        flags |= request.getProgressNotify() ? PROGRESS_NOTIFY : 0;
+        flags |= request.getFragment() ? FRAGMENT : 0;
+        for (WatchCreateRequest.FilterType filter : request.getFiltersList()) {
+            flags |= switch (filter) {
+                case NOPUT -> NO_PUT;
+                case NODELETE -> NO_DELETE;
+                case UNRECOGNIZED -> 0;
+            };
+        }
+        this.options = (byte) flags;
+    }
+
+    /** Returns the watched key, or the first key of the watched range. */
+    ByteString key() {
+        return key;
+    }
+
+    /** Returns whether this watcher watches one key rather than a range. */
+    boolean isSingleKey() {
+        return rangeEnd == null;
+    }
+
+    boolean wantsProgressNotify() {
+        return (options & PROGRESS_NOTIFY) != 0;
+    }
+
+    boolean wantsFragments() {
+        return (options & FRAGMENT) != 0;
+    }
+
+    /** Returns whether {@code candidate} lies in the watched range. */
+    boolean covers(ByteString candidate) {
+        if (rangeEnd == null) {
+            return key.equals(candidate);
+        }
+        if (KEY_ORDER.compare(candidate, key) < 0) {
+            return false;
+        }
+        return rangeEnd.isEmpty() || KEY_ORDER.compare(candidate, rangeEnd) < 0;
+    }
+
+    /** Returns a range request for the keys of this watcher's range that {@code revision} wrote. */
+    RangeRequest writtenAt(long revision) {
+        RangeRequest.Builder request = RangeRequest.newBuilder()
+                .setKey(key)
+                .setRevision(revision)
+                .setMinModRevision(revision)
+                .setMaxModRevision(revision);
+        if (rangeEnd != null) {
+            request.setRangeEnd(rangeEnd.isEmpty() ? ByteString.copyFrom(new byte[] {0}) : rangeEnd);
+        }
+        return request.build();
+    }
+
+    /**
+     * Returns {@code event} as this watcher's client gets it, or {@code null} if a filter drops
+     * it: without {@code prev_kv} unless the watcher asked for it.
+     */
+    Event present(Event event, EventCopies copies) {
+        boolean delete = event.getType() == Event.EventType.DELETE;
+        if ((delete && (options & NO_DELETE) != 0) || (!delete && (options & NO_PUT) != 0)) {
+            return null;
+        }
+        if ((options & PREV_KV) != 0 || !event.hasPrevKv()) {
+            return event;
+        }
+        return copies.withoutPrevKv(event);
+    }
+
+    @Override
+    public String toString() {
+        return "watcher " + id + " on " + key.toStringUtf8() + (rangeEnd == null ? "" : ".." + rangeEnd.toStringUtf8());
+    }
+}
