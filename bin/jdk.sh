@@ -25,7 +25,7 @@ lessor_pick_jdk() {
     fi
   done
   if [ "$best_major" -lt 21 ]; then
-    echo "error: no JDK 21 or newer found under /usr/lib/jvm; install one (for example the Debian package openjdk-21-jdk-headless) or set JAVA_HOME" >&2
+    echo "error: no JDK 21 or newer found under /usr/lib/jvm; install a JDK 21 or newer (for example Eclipse Temurin) under /usr/lib/jvm or set JAVA_HOME" >&2
     return 1
   fi
   export JAVA_HOME=$best

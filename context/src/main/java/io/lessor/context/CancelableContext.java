@@ -43,27 +43,53 @@ public final class CancelableContext extends Context implements AutoCloseable {
      * list before the parent detaches it or sees the payload and adopts it.
      */
 
-    /** A deadline as shown to users and as compared internally. */
-    record Deadline(Instant instant, long nanos) {
+    /**
+     * A deadline as shown to users and as compared internally.
+     *
+     * @param instant the deadline as given, which {@link #deadline()} returns
+     * @param nanos the clock reading at which the deadline timer fires
+     * @param clamped whether {@code nanos} was cut to {@link Timeouts#MAX_DELAY_NANOS} from its
+     *     creation, so that it comes before {@code instant}
+     */
+    record Deadline(Instant instant, long nanos, boolean clamped) {
+
+        /**
+         * Returns whether this deadline, inherited from a parent, comes at or before {@code own},
+         * so that a child keeps it. Two clamped deadlines have the same timer horizon give or
+         * take the moments of their creation, so the instants decide between them.
+         */
+        boolean isAtOrBefore(Deadline own) {
+            if (clamped && own.clamped) {
+                return !instant.isAfter(own.instant);
+            }
+            long differenceNanos = nanos - own.nanos;
+            if (differenceNanos != 0) {
+                return differenceNanos < 0;
+            }
+            return !instant.isAfter(own.instant);
+        }
     }
 
     /** The nearest cancelable ancestor, or {@code null} when no ancestor can end. */
     private final CancelableContext ancestor;
     private final ContextDone done = new ContextDone(this);
     private final Deadline deadline;
-    private final String name;
+    /** Whether {@link #deadline} is this context's own rather than inherited; names it WithDeadline. */
+    private final boolean ownDeadline;
     private final Diagnostics.Handle handle;
 
     /** Set once, when this context attaches to {@link #ancestor}. */
     private volatile ChildLink link;
     private volatile Clock.Timer timer;
 
-    private CancelableContext(Context parent, Deadline deadline, String name) {
+    private CancelableContext(Context parent, Deadline deadline, boolean ownDeadline) {
         super(parent, parent.clock);
         this.ancestor = parent.cancelNode();
         this.deadline = deadline;
-        this.name = name;
-        this.handle = Diagnostics.track(Diagnostics.Kind.CONTEXT, name, () -> !isDone());
+        this.ownDeadline = ownDeadline;
+        // The handle takes this context, not its name: a name costs time linear in the depth,
+        // so it is built only when a leak is reported.
+        this.handle = Diagnostics.track(Diagnostics.Kind.CONTEXT, this, () -> !isDone());
     }
 
     static CancelableContext create(Context parent, Deadline own, Throwable deadlineCause) {
@@ -72,11 +98,11 @@ public final class CancelableContext extends Context implements AutoCloseable {
 
         // A parent deadline at or before ours wins. The child is then a plain cancel context, so as
         // in Go it is named WithCancel and ends with the parent's cause.
-        if (own == null || (inherited != null && inherited.nanos() - own.nanos() <= 0)) {
-            return new CancelableContext(parent, inherited, parent + ".WithCancel");
+        if (own == null || (inherited != null && inherited.isAtOrBefore(own))) {
+            return new CancelableContext(parent, inherited, false);
         }
 
-        CancelableContext child = new CancelableContext(parent, own, parent + ".WithDeadline(" + own.instant() + ")");
+        CancelableContext child = new CancelableContext(parent, own, true);
         // Attach first: a child of an ended parent takes the parent's outcome, even if its own
         // deadline has passed too (Go checks the parent first as well).
         child.attach();
@@ -159,8 +185,8 @@ public final class CancelableContext extends Context implements AutoCloseable {
     }
 
     @Override
-    public String toString() {
-        return name;
+    String label() {
+        return ownDeadline ? "WithDeadline(" + deadline.instant() + ")" : "WithCancel";
     }
 
     // ---- internals -------------------------------------------------------------------------
@@ -174,8 +200,8 @@ public final class CancelableContext extends Context implements AutoCloseable {
         return deadline != null;
     }
 
-    long deadlineNanos() {
-        return deadline.nanos();
+    Deadline deadlineValue() {
+        return deadline;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lessor.context;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -76,19 +77,32 @@ public abstract sealed class Context permits RootContext, ValueContext, Detached
     /**
      * Returns when this context will end by itself, if it has a deadline. Go's
      * {@code Deadline()}.
+     *
+     * <p>The deadline is returned as given, but the timer that ends the context waits at most
+     * about 146 years from the context's creation (half the range of
+     * {@link System#nanoTime()}), so that deadlines compare without overflow. A context whose
+     * deadline lies beyond that horizon, such as {@code withDeadline(Instant.MAX)}, ends at the
+     * horizon if it is still running then. Between two such deadlines, a child keeps the
+     * earlier instant.
      */
     public abstract Optional<Instant> deadline();
 
     /**
-     * Returns the time left before the deadline, measured on this context's clock, if there is
-     * a deadline; zero or negative once it has passed.
+     * Returns the time left before the deadline, if there is a deadline; zero or negative once
+     * it has passed. It is measured on this context's monotonic clock, except for a deadline
+     * beyond the horizon described at {@link #deadline()}: then it is the time from the
+     * clock's {@link Clock#instant()} to {@link #deadline()}, so the two agree.
      */
     public final Optional<Duration> timeRemaining() {
         CancelableContext node = cancelNode();
         if (node == null || !node.hasDeadline()) {
             return Optional.empty();
         }
-        return Optional.of(Duration.ofNanos(node.deadlineNanos() - clock.nanoTime()));
+        CancelableContext.Deadline deadline = node.deadlineValue();
+        if (deadline.clamped()) {
+            return Optional.of(Duration.between(clock.instant(), deadline.instant()));
+        }
+        return Optional.of(Duration.ofNanos(deadline.nanos() - clock.nanoTime()));
     }
 
     /**
@@ -179,7 +193,9 @@ public abstract sealed class Context permits RootContext, ValueContext, Detached
         Objects.requireNonNull(deadline, "deadline");
         long delayNanos = Timeouts.toNanosSaturated(Duration.between(clock.instant(), deadline));
         long boundedDelay = Math.max(-Timeouts.MAX_DELAY_NANOS, Math.min(delayNanos, Timeouts.MAX_DELAY_NANOS));
-        return CancelableContext.create(this, new CancelableContext.Deadline(deadline, clock.nanoTime() + boundedDelay), cause);
+        boolean clamped = delayNanos > Timeouts.MAX_DELAY_NANOS;
+        return CancelableContext.create(this,
+                new CancelableContext.Deadline(deadline, clock.nanoTime() + boundedDelay, clamped), cause);
     }
 
     /**
@@ -194,8 +210,10 @@ public abstract sealed class Context permits RootContext, ValueContext, Detached
     public final CancelableContext withTimeout(Duration timeout, Throwable cause) {
         Objects.requireNonNull(timeout, "timeout");
         long delayNanos = Math.max(0, Timeouts.toDelayNanos(timeout));
+        boolean clamped = Timeouts.toNanosSaturated(timeout) > Timeouts.MAX_DELAY_NANOS;
         Instant deadline = plusSaturated(clock.instant(), timeout);
-        return CancelableContext.create(this, new CancelableContext.Deadline(deadline, clock.nanoTime() + delayNanos), cause);
+        return CancelableContext.create(this,
+                new CancelableContext.Deadline(deadline, clock.nanoTime() + delayNanos, clamped), cause);
     }
 
     /**
@@ -262,10 +280,42 @@ public abstract sealed class Context permits RootContext, ValueContext, Detached
         }
     }
 
+    /**
+     * Returns the chain of constructors from the root to this context, as Go prints a context:
+     * {@code context.Background.WithCancel.WithValue(request-id)}. The name is built on each
+     * call, in time and memory linear in the depth.
+     */
+    @Override
+    public final String toString() {
+        // Contexts store only their own label, so that a deep chain costs linear memory, and the
+        // walk is a loop so that a deep chain cannot overflow the stack.
+        ArrayDeque<String> labels = new ArrayDeque<>();
+        int length = 0;
+        for (Context c = this; c != null; c = c.parent) {
+            String label = c.label();
+            labels.push(label);
+            length += label.length() + 1;
+        }
+        StringBuilder name = new StringBuilder(length);
+        for (String label : labels) {
+            if (!name.isEmpty()) {
+                name.append('.');
+            }
+            name.append(label);
+        }
+        return name.toString();
+    }
+
     // ---- internals -------------------------------------------------------------------------
 
     /** Returns the nearest cancelable context on the path to the root, or {@code null} if none. */
     abstract CancelableContext cancelNode();
+
+    /**
+     * Returns this context's own part of its name, such as {@code WithCancel}; a root returns
+     * its whole name.
+     */
+    abstract String label();
 
     /** Returns this context's outcome, or {@code null} while it has not ended. */
     abstract Outcome outcome();

@@ -41,7 +41,7 @@ final class DetachedContext extends Context {
     }
 
     @Override
-    public String toString() {
-        return parent + ".WithoutCancel";
+    String label() {
+        return "WithoutCancel";
     }
 }

@@ -96,7 +96,7 @@ public final class Diagnostics {
                 LIVE.remove(handle);
                 continue;
             }
-            live.add(new LiveResource(handle.kind, handle.name, handle.sequence, handle.thread,
+            live.add(new LiveResource(handle.kind, String.valueOf(handle.subject), handle.sequence, handle.thread,
                     handle.site.getStackTrace()));
         }
         live.sort(Comparator.comparingLong(LiveResource::sequence));
@@ -140,17 +140,19 @@ public final class Diagnostics {
     /**
      * Starts tracking a resource if tracking is on.
      *
+     * @param subject the resource or its name; its {@code toString()} is the name in reports, and
+     *     is called only when a report is made, because a context's name is costly to build
      * @param liveness asked by {@link #liveSince(long)} whether the resource is still alive, or
      *     {@code null} if only {@link #release(Handle)} ends it
      * @return the handle to release, or {@code null} when tracking is off
      */
-    static Handle track(Kind kind, String name, BooleanSupplier liveness) {
+    static Handle track(Kind kind, Object subject, BooleanSupplier liveness) {
         if (!tracking) {
             return null;
         }
         long sequence = SEQUENCE.incrementAndGet();
         Long inherited = ORIGIN.get();
-        Handle handle = new Handle(kind, name, sequence, inherited != null ? inherited : sequence, liveness);
+        Handle handle = new Handle(kind, subject, sequence, inherited != null ? inherited : sequence, liveness);
         LIVE.put(handle, Boolean.TRUE);
         return handle;
     }
@@ -164,16 +166,16 @@ public final class Diagnostics {
     /** One tracked resource; identity is its key in the live set. */
     static final class Handle {
         final Kind kind;
-        final String name;
+        final Object subject;
         final long sequence;
         final long origin;
         final BooleanSupplier liveness;
         final Throwable site = new Throwable("created here");
         volatile Thread thread;
 
-        Handle(Kind kind, String name, long sequence, long origin, BooleanSupplier liveness) {
+        Handle(Kind kind, Object subject, long sequence, long origin, BooleanSupplier liveness) {
             this.kind = Objects.requireNonNull(kind);
-            this.name = name;
+            this.subject = subject;
             this.sequence = sequence;
             this.origin = origin;
             this.liveness = liveness;

@@ -62,7 +62,8 @@ public abstract class Done {
     // @GuardedBy("lock"): true once fire() has detached the list; later registrations run at once.
     private boolean drained;
 
-    private volatile CompletableFuture<Void> stage;
+    /** The stage {@link #asStage()} returns, created on its first call. */
+    private volatile CompletionStage<Void> stage;
 
     Done() {
     }
@@ -86,7 +87,8 @@ public abstract class Done {
     }
 
     /**
-     * Blocks until this signal fires or the timeout passes, on the system's monotonic clock.
+     * Blocks until this signal fires or the timeout passes, on the system's monotonic clock. A
+     * zero or negative timeout does not block.
      *
      * @return {@code true} if the signal fired, {@code false} if the timeout passed first
      * @throws InterruptedException if the thread is interrupted first
@@ -96,7 +98,11 @@ public abstract class Done {
         if (isFired()) {
             return true;
         }
-        return awaitNanos(Timeouts.toNanosSaturated(timeout), true);
+        long timeoutNanos = Timeouts.toDelayNanos(timeout);
+        if (timeoutNanos == 0) {
+            return false;
+        }
+        return awaitNanos(timeoutNanos, true);
     }
 
     /**
@@ -139,16 +145,24 @@ public abstract class Done {
      * on every call, and it cannot be completed by its users.
      */
     public final CompletionStage<Void> asStage() {
-        CompletableFuture<Void> existing = stage;
+        CompletionStage<Void> existing = stage;
         if (existing != null) {
-            return existing.minimalCompletionStage();
+            return existing;
         }
-        CompletableFuture<Void> created = new CompletableFuture<>();
+        if (!canFire()) {
+            // A signal that can never fire shares one stage that never completes.
+            return NeverStage.instance();
+        }
+
+        // Each minimalCompletionStage() call adds a dependent to the future, so it is called
+        // once, and only the thread that publishes the stage registers the callback.
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        CompletionStage<Void> created = future.minimalCompletionStage();
         if (!STAGE.compareAndSet(this, null, created)) {
-            return stage.minimalCompletionStage();
+            return stage;
         }
-        onFire(() -> created.complete(null));
-        return created.minimalCompletionStage();
+        onFire(() -> future.complete(null));
+        return created;
     }
 
     @Override
@@ -221,7 +235,7 @@ public abstract class Done {
         if (payload != null) {
             return false;
         }
-        if (!accepts(listener)) {
+        if (!canFire()) {
             // A signal that can never fire keeps no listener; report it as registered.
             return true;
         }
@@ -290,8 +304,8 @@ public abstract class Done {
         }
     }
 
-    /** Returns whether listeners are worth keeping; {@code false} for a signal that can never fire. */
-    boolean accepts(Listener listener) {
+    /** Returns whether this signal can ever fire; listeners are kept only if it can. */
+    boolean canFire() {
         return true;
     }
 
@@ -409,7 +423,7 @@ public abstract class Done {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PAYLOAD = lookup.findVarHandle(Done.class, "payload", Object.class);
-            STAGE = lookup.findVarHandle(Done.class, "stage", CompletableFuture.class);
+            STAGE = lookup.findVarHandle(Done.class, "stage", CompletionStage.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -27,16 +27,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A test that drives a loop on another thread first waits until that loop has scheduled its
  * next timer, with {@link #awaitPendingTimers(int, Duration)}, then advances the clock.
  *
- * <p>Thread-safety: all methods may be called from any thread.
+ * <p>Like {@link System#nanoTime()}, {@link #nanoTime()} may wrap around from
+ * {@code Long.MAX_VALUE} to negative readings; code must compare readings by their difference.
+ * {@link #ManualClock(Instant, long)} starts the clock anywhere, so a test can cross the wrap on
+ * purpose. {@link #instant()} does not wrap: it counts the time advanced since creation, and
+ * stops at {@link Instant#MAX}.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Concurrent advances run one
+ * after the other, so their steps add up and the clock never moves backwards.
  */
 public final class ManualClock implements Clock {
 
+    /**
+     * Held for a whole {@link #advance(Duration)}, timers included, so that a second advance
+     * starts from where the first one ended; taken before {@link #lock}, never after it.
+     */
+    private final ReentrantLock advanceLock = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition timersChanged = lock.newCondition();
     // @GuardedBy("lock")
     private final PriorityQueue<ManualTimer> timers = new PriorityQueue<>();
-    // @GuardedBy("lock")
+    // @GuardedBy("lock"); wraps around like System.nanoTime().
     private long nowNanos;
+    // @GuardedBy("lock"); the time advanced since creation, saturating at Long.MAX_VALUE.
+    private long elapsedNanos;
     // @GuardedBy("lock")
     private long sequence;
     private final Instant origin;
@@ -48,7 +62,16 @@ public final class ManualClock implements Clock {
 
     /** Creates a clock at monotonic time 0 whose wall time starts at {@code origin}. */
     public ManualClock(Instant origin) {
+        this(origin, 0);
+    }
+
+    /**
+     * Creates a clock whose monotonic time starts at {@code startNanos} and whose wall time
+     * starts at {@code origin}; a start near {@code Long.MAX_VALUE} tests code across the wrap.
+     */
+    public ManualClock(Instant origin, long startNanos) {
         this.origin = Objects.requireNonNull(origin, "origin");
+        this.nowNanos = startNanos;
     }
 
     @Override
@@ -63,7 +86,18 @@ public final class ManualClock implements Clock {
 
     @Override
     public Instant instant() {
-        return origin.plusNanos(nanoTime());
+        long elapsed;
+        lock.lock();
+        try {
+            elapsed = elapsedNanos;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return origin.plusNanos(elapsed);
+        } catch (java.time.DateTimeException | ArithmeticException beyondMax) {
+            return Instant.MAX;
+        }
     }
 
     @Override
@@ -71,7 +105,9 @@ public final class ManualClock implements Clock {
         Objects.requireNonNull(action, "action");
         lock.lock();
         try {
-            ManualTimer timer = new ManualTimer(nowNanos + Math.max(0, delayNanos), sequence++, action);
+            // Delays up to half the long range keep due times comparable by difference.
+            long boundedDelayNanos = Math.min(Math.max(0, delayNanos), Timeouts.MAX_DELAY_NANOS);
+            ManualTimer timer = new ManualTimer(nowNanos + boundedDelayNanos, sequence++, action);
             timers.add(timer);
             timersChanged.signalAll();
             return timer;
@@ -83,7 +119,8 @@ public final class ManualClock implements Clock {
     /**
      * Moves the clock forward by {@code step} and runs the timers that come due, each at its
      * own due time and in due order. Timers that those actions schedule run too if they fall
-     * within the step.
+     * within the step. An advance that starts while another runs waits for it to finish. One step
+     * moves the clock by at most about 146 years.
      *
      * @throws IllegalArgumentException if {@code step} is negative
      */
@@ -92,10 +129,23 @@ public final class ManualClock implements Clock {
         if (step.isNegative()) {
             throw new IllegalArgumentException("clock step must not be negative: " + step);
         }
+        advanceLock.lock();
+        try {
+            advanceLocked(Timeouts.toDelayNanos(step));
+        } finally {
+            advanceLock.unlock();
+        }
+    }
+
+    private void advanceLocked(long stepNanos) {
+        assert advanceLock.isHeldByCurrentThread();
+        long start;
         long target;
         lock.lock();
         try {
-            target = nowNanos + Timeouts.toDelayNanos(step);
+            start = nowNanos;
+            // May wrap around, as System.nanoTime() may; every comparison below is a difference.
+            target = nowNanos + stepNanos;
         } finally {
             lock.unlock();
         }
@@ -105,16 +155,28 @@ public final class ManualClock implements Clock {
             try {
                 due = timers.peek();
                 if (due == null || due.dueNanos - target > 0) {
-                    nowNanos = target;
+                    // A timer action that advanced the clock itself may have gone past the target.
+                    moveTo(start, target);
                     return;
                 }
                 timers.poll();
-                nowNanos = Math.max(nowNanos, due.dueNanos);
+                moveTo(start, due.dueNanos);
                 timersChanged.signalAll();
             } finally {
                 lock.unlock();
             }
+            // Outside the state lock, so the action may read the clock and schedule timers.
             due.runSafely();
+        }
+    }
+
+    /** Moves the clock to {@code to} unless it is already later; both are measured from {@code start}. */
+    private void moveTo(long start, long to) {
+        assert lock.isHeldByCurrentThread();
+        long forwardNanos = (to - start) - (nowNanos - start);
+        if (forwardNanos > 0) {
+            nowNanos += forwardNanos;
+            elapsedNanos = elapsedNanos + forwardNanos < 0 ? Long.MAX_VALUE : elapsedNanos + forwardNanos;
         }
     }
 

@@ -2,8 +2,8 @@ package io.lessor.context;
 
 /**
  * The done signal of a context that can never end, such as {@link Context#background()}; Go
- * returns a nil channel there. Registrations on it are dropped, so waiting on it any number of
- * times keeps no memory.
+ * returns a nil channel there. Registrations on it are dropped, and its {@link #asStage()} is one
+ * shared stage that keeps no callbacks, so waiting on it any number of times keeps no memory.
  */
 final class NeverDone extends Done {
 
@@ -13,7 +13,7 @@ final class NeverDone extends Done {
     }
 
     @Override
-    boolean accepts(Listener listener) {
+    boolean canFire() {
         return false;
     }
 }

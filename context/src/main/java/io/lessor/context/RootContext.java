@@ -47,7 +47,7 @@ final class RootContext extends Context {
     }
 
     @Override
-    public String toString() {
+    String label() {
         return name;
     }
 }

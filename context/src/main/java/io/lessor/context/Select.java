@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -27,8 +28,8 @@ import java.util.function.Supplier;
  *         .await();
  * }</pre>
  *
- * <p>As in Go, when several cases are ready at the moment of the first check, one is picked at
- * random so that no case starves. After the wait, the select removes what it registered on the
+ * <p>As in Go, when several cases are ready at the moment of the first check, one is picked
+ * uniformly at random so that no case starves. After the wait, the select removes what it registered on the
  * losing cases: its listeners on {@code Done} signals and its timer. A {@link CompletableFuture}
  * offers no way to remove a dependent action, so a select that loses to another case leaves a
  * small completed-or-not callback on each future case until that future completes.
@@ -72,8 +73,9 @@ public final class Select<R> {
     }
 
     /**
-     * Adds a case that is ready when {@code stage} completes; the handler gets its value, or its
-     * failure with {@link CompletionException} unwrapped.
+     * Adds a case that is ready when {@code stage} completes; the handler gets its value, or the
+     * exception it failed with, with {@link CompletionException} unwrapped. A stage cancelled
+     * with {@code cancel} gives a {@link CancellationException}.
      */
     public <T> Select<R> onComplete(CompletionStage<T> stage, BiFunction<? super T, ? super Throwable, ? extends R> handler) {
         Objects.requireNonNull(stage, "stage");
@@ -142,19 +144,22 @@ public final class Select<R> {
         return cases.get(waiter.winner.get()).handle();
     }
 
+    /** Returns a case that is ready now, each ready case with equal probability, or {@code null}. */
     private Case<R> pollReady() {
-        int size = cases.size();
-        if (size == 0) {
-            return null;
-        }
-        int start = size == 1 ? 0 : ThreadLocalRandom.current().nextInt(size);
-        for (int k = 0; k < size; k++) {
-            Case<R> c = cases.get((start + k) % size);
-            if (c.isReady()) {
-                return c;
+        // Reservoir sampling in one pass: the k-th ready case replaces the pick with probability
+        // 1/k, which leaves each of the ready cases picked with the same probability.
+        Case<R> picked = null;
+        int readyCount = 0;
+        for (Case<R> c : cases) {
+            if (!c.isReady()) {
+                continue;
+            }
+            readyCount++;
+            if (readyCount == 1 || ThreadLocalRandom.current().nextInt(readyCount) == 0) {
+                picked = c;
             }
         }
-        return null;
+        return picked;
     }
 
     /** The thread of an {@link #await()} and the index of the case that woke it first. */
@@ -264,16 +269,28 @@ public final class Select<R> {
 
         @Override
         R handle() {
-            T value = null;
-            Throwable failure = null;
-            try {
-                value = future.join();
-            } catch (CompletionException e) {
-                failure = e.getCause() != null ? e.getCause() : e;
-            } catch (java.util.concurrent.CancellationException e) {
-                failure = e;
+            // join() would wrap a cancellation in a new CancellationException on recent JDKs
+            // (JDK 25 does), so the outcome is read without it.
+            return switch (future.state()) {
+                case SUCCESS -> handler.apply(future.resultNow(), null);
+                case FAILED -> handler.apply(null, future.exceptionNow());
+                case CANCELLED -> handler.apply(null, cancellation());
+                case RUNNING -> throw new IllegalStateException("select case picked before its stage completed");
+            };
+        }
+
+        /**
+         * Returns the exception of a cancelled future: the {@link CancellationException} it was
+         * completed with, which may be a subclass such as {@link ContextDoneException}.
+         */
+        private Throwable cancellation() {
+            // exceptionNow() rejects a cancelled future; handle() runs at once on a completed
+            // one and passes its exception as stored.
+            Throwable stored = future.handle((value, failure) -> failure).join();
+            if (stored instanceof CompletionException && stored.getCause() != null) {
+                return stored.getCause();
             }
-            return handler.apply(value, failure);
+            return stored;
         }
     }
 

@@ -63,7 +63,7 @@ final class SystemClock implements Clock {
 
         TrackedTimer(Runnable action) {
             this.action = action;
-            this.handle = Diagnostics.track(Diagnostics.Kind.TIMER, action.toString(), null);
+            this.handle = Diagnostics.track(Diagnostics.Kind.TIMER, action, null);
         }
 
         @Override

@@ -154,11 +154,20 @@ public final class TaskGroup implements AutoCloseable {
      * Cancels the group's context, which interrupts every running task, and waits for all of them
      * to finish; an interrupt of the closing thread is kept for later and does not cut the wait
      * short. Idempotent.
+     *
+     * @throws IllegalStateException if called from one of the group's running tasks, which would
+     *     wait for itself forever; the group is left unchanged. A task that wants the group to
+     *     stop returns or throws, or cancels {@link #context()}.
      */
     @Override
     public void close() {
         lock.lock();
         try {
+            if (isRunningTask(Thread.currentThread())) {
+                throw new IllegalStateException("task group " + name + " cannot be closed from its own task "
+                        + Thread.currentThread().getName() + ", which close() would wait for; call close() from"
+                        + " outside the group");
+            }
             closed = true;
         } finally {
             lock.unlock();
@@ -182,6 +191,16 @@ public final class TaskGroup implements AutoCloseable {
             task.joinUninterruptibly();
         }
         interrupter.stop();
+    }
+
+    private boolean isRunningTask(Thread thread) {
+        assert lock.isHeldByCurrentThread();
+        for (TaskThread task : running) {
+            if (task.thread() == thread) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void interruptAll() {

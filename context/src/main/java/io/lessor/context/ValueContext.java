@@ -49,7 +49,7 @@ final class ValueContext extends Context {
     }
 
     @Override
-    public String toString() {
-        return parent + ".WithValue(" + key.name() + ")";
+    String label() {
+        return "WithValue(" + key.name() + ")";
     }
 }

@@ -170,9 +170,17 @@ public final class Worker implements AutoCloseable {
      * Stops the worker, waiting up to {@link #DEFAULT_STOP_GRACE}.
      *
      * @throws WorkerNotStoppedException if the thread is still running then
+     * @throws IllegalStateException if called from the worker's own body, which cannot wait for
+     *     itself. The worker's context is cancelled first, so the body should return next.
      */
     @Override
     public void close() {
+        if (Thread.currentThread() == thread.thread()) {
+            context.cancel();
+            throw new IllegalStateException("worker " + name + ": close() cannot wait for the worker from its own"
+                    + " thread; its context is cancelled, so return from the body, or call close() from another"
+                    + " thread");
+        }
         long startNanos = System.nanoTime();
         if (!stop(DEFAULT_STOP_GRACE)) {
             // Less than the grace when an interrupt of the closing thread cut the wait short.

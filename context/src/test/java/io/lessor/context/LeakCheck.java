@@ -12,10 +12,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A reduced thread-leak check: library resources created during the test and new platform
- * threads. The full check, for users and most modules, is
- * {@code io.lessor.testing.LeakCheckExtension}; it lives in a module that depends on this one and
- * on the server, so the tests of this module and of the server use this one, which the context
- * module publishes in its test jar.
+ * threads. The full check, for users and the other modules, is
+ * {@code io.lessor.testing.LeakCheckExtension}. Its module, lessor-testing, depends on this module
+ * and on lessor-server, because it also contains {@code LessorServerExtension}, which starts a
+ * server for tests. Tests of this module or of the server cannot use it without a dependency
+ * cycle, so they use this one, which the context module publishes in its test jar.
  */
 public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 

@@ -145,17 +145,17 @@ final class CleanupExample {
                 Throwable failure = e.getCause();
                 // The exception's class is part of the message: a NoSuchFileException's message is
                 // only the path.
-                out.println("task failed after writing " + written.get() + " lines: " + failure);
+                out.println("task failed after writing " + lines(written.get()) + ": " + failure);
                 return new Result(Ending.FAILED, written.get(), failure);
             }
 
             if (written.get() == options.lines()) {
-                out.println("task finished after writing " + written.get() + " lines");
+                out.println("task finished after writing " + lines(written.get()));
                 return new Result(Ending.FINISHED, written.get(), null);
             }
             // The writer returns early only when its context ends, and that context ends only
             // with `ctx` or with a failure, so `ctx` has ended here.
-            out.println("task stopped after writing " + written.get() + " lines: " + ContextEnding.describe(ctx));
+            out.println("task stopped after writing " + lines(written.get()) + ": " + ContextEnding.describe(ctx));
             return new Result(Ending.STOPPED, written.get(), null);
         }
     }
@@ -186,5 +186,10 @@ final class CleanupExample {
         } finally {
             out.println("closed " + file);
         }
+    }
+
+    /** Returns {@code count} with the noun "line" in the right number: "1 line", "2 lines". */
+    static String lines(int count) {
+        return count + (count == 1 ? " line" : " lines");
     }
 }

@@ -123,6 +123,16 @@ final class Flags {
      * @throws UsageException if the value is not an integer or is less than {@code min}
      */
     int integer(String name, int defaultValue, int min) throws UsageException {
+        return integer(name, defaultValue, min, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Returns option {@code name} as an integer from {@code min} to {@code max}, or
+     * {@code defaultValue} if it was not given.
+     *
+     * @throws UsageException if the value is not an integer or lies outside that range
+     */
+    int integer(String name, int defaultValue, int min, int max) throws UsageException {
         String text = values.get(name);
         if (text == null) {
             return defaultValue;
@@ -135,6 +145,9 @@ final class Flags {
         }
         if (value < min) {
             throw new UsageException(example + ": invalid --" + name + ": must be at least " + min + ", got " + value);
+        }
+        if (value > max) {
+            throw new UsageException(example + ": invalid --" + name + ": must be at most " + max + ", got " + value);
         }
         return value;
     }

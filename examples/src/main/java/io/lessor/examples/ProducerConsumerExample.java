@@ -43,10 +43,16 @@ final class ProducerConsumerExample {
 
     static final String NAME = "producer-consumer";
 
+    /**
+     * The largest queue capacity the example accepts. {@link ArrayBlockingQueue} allocates its
+     * whole array up front, so a capacity near {@code Integer.MAX_VALUE} runs out of memory.
+     */
+    static final int MAX_CAPACITY = 1_000_000;
+
     static final String USAGE = """
               producer-consumer   a producer fails after N items, and the consumer stops with that cause
                   --fail-after N  items the producer sends before it fails (default 3)
-                  --capacity N    queue capacity; 0 is an unbuffered hand-off (default 0)
+                  --capacity N    queue capacity, from 0 to 1000000; 0 is an unbuffered hand-off (default 0)
                   --period D      producer's pause before each item (default 200ms)
             """;
 
@@ -54,7 +60,8 @@ final class ProducerConsumerExample {
      * The example's settings.
      *
      * @param failAfter the number of items the producer sends before it fails; at least 0
-     * @param capacity the queue's capacity; 0 hands each item over directly
+     * @param capacity the queue's capacity, from 0 to {@link #MAX_CAPACITY}; 0 hands each item
+     *     over directly
      * @param period the producer's pause before each item; zero for none
      */
     record Options(int failAfter, int capacity, Duration period) {
@@ -63,6 +70,9 @@ final class ProducerConsumerExample {
                 throw new IllegalArgumentException("failAfter and capacity must not be negative, got "
                         + failAfter + " and " + capacity);
             }
+            if (capacity > MAX_CAPACITY) {
+                throw new IllegalArgumentException("capacity must be at most " + MAX_CAPACITY + ", got " + capacity);
+            }
             Objects.requireNonNull(period, "period");
         }
 
@@ -70,7 +80,7 @@ final class ProducerConsumerExample {
             Flags flags = Flags.parse(NAME, args, Set.of("fail-after", "capacity", "period"));
             return new Options(
                     flags.integer("fail-after", 3, 0),
-                    flags.integer("capacity", 0, 0),
+                    flags.integer("capacity", 0, 0, MAX_CAPACITY),
                     flags.duration("period", Duration.ofMillis(200)));
         }
     }

@@ -11,17 +11,21 @@ import java.util.Set;
 
 /**
  * A background loop that a timeout stops: it prints {@code working} once per period until its
- * context's deadline passes, then the program prints {@code worker stopped}. This is the
- * goroutine that loops over a {@code select} on {@code ctx.Done()} and a ticker, started under
- * {@code context.WithTimeout}.
+ * context's deadline passes, then the program prints {@code worker stopped} and how the context
+ * ended. This is the goroutine that loops over a {@code select} on {@code ctx.Done()} and a
+ * ticker, started under {@code context.WithTimeout}.
  *
  * <pre>
  * $ bin/lessor example worker --period 1s --run-for 3s
  * working
  * working
  * working
- * worker stopped
+ * worker stopped: context deadline exceeded
  * </pre>
+ *
+ * <p>A stop signal (Ctrl-C) cancels the parent context first, and the last line then names it:
+ * {@code worker stopped: context canceled, cause: stopped by a signal (SIGINT, SIGTERM or
+ * SIGHUP)}.
  *
  * <p>The first line comes at once and the next ones one period apart, so a run of 3 s with a
  * period of 1 s prints three or four lines, depending on whether the tick at 3 s or the
@@ -69,12 +73,16 @@ final class WorkerExample {
      *     worker is stopped before this is thrown
      */
     static void run(Context parent, Options options, PrintStream out) throws InterruptedException {
+        String ending;
         try (CancelableContext ctx = parent.withTimeout(options.runFor());
                 Worker worker = Worker.every(ctx, NAME, options.period(), tickContext -> out.println("working"))) {
             worker.stopped().await();
+            // Read before close() cancels the contexts: the worker's context has ended by now,
+            // and its reason and cause are those of whatever stopped it.
+            ending = ContextEnding.describe(worker.context());
         }
         // Both resources are closed here, in reverse order: Worker.close() has joined the loop's
         // thread, so nothing of the example is still running when this line prints.
-        out.println("worker stopped");
+        out.println("worker stopped: " + ending);
     }
 }

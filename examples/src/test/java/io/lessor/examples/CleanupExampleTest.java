@@ -138,6 +138,21 @@ class CleanupExampleTest {
     }
 
     @Test
+    void oneLineWrittenIsSingular() throws Exception {
+        Path file = directory.resolve("lines.txt");
+        RecordingOpener opener = new RecordingOpener(0);
+        CleanupExample.Options options = new CleanupExample.Options(Optional.of(file), LONG_TIMEOUT, Duration.ZERO, 1);
+
+        CleanupExample.run(Context.background(), options, output.stream(), opener);
+
+        assertThat(output.lines()).containsExactly(
+                "opened " + file,
+                "wrote line 1",
+                "closed " + file,
+                "task finished after writing 1 line");
+    }
+
+    @Test
     void missingDirectoryFailsBeforeOpening() throws Exception {
         Path file = directory.resolve("missing").resolve("lines.txt");
         CleanupExample.Options options = new CleanupExample.Options(Optional.of(file), LONG_TIMEOUT, Duration.ZERO, 3);

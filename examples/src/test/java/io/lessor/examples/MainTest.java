@@ -45,6 +45,26 @@ class MainTest {
     }
 
     @Test
+    void capacityAboveMaxPrintsUsage() throws InterruptedException {
+        int status = Main.run(Context.background(), List.of("producer-consumer", "--capacity", "2147483647"),
+                output.stream(), errors.stream());
+
+        assertThat(status).isEqualTo(Main.EXIT_USAGE);
+        assertThat(output.text()).isEmpty();
+        assertThat(errors.lines().get(0)).isEqualTo(
+                "error: producer-consumer: invalid --capacity: must be at most 1000000, got 2147483647");
+    }
+
+    @Test
+    void capacityAtMaxAccepted() throws UsageException {
+        ProducerConsumerExample.Options options =
+                ProducerConsumerExample.Options.parse(List.of("--capacity", "1000000"));
+
+        assertThat(options.capacity()).isEqualTo(ProducerConsumerExample.MAX_CAPACITY);
+        assertThat(Main.USAGE).contains("--capacity N    queue capacity, from 0 to 1000000;");
+    }
+
+    @Test
     void helpPrintsUsageToOutput() throws InterruptedException {
         for (List<String> args : List.of(List.of("help"), List.of("--help"), List.of("worker", "-h"))) {
             CapturedOutput out = new CapturedOutput();

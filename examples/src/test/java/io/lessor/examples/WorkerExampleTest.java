@@ -42,7 +42,7 @@ class WorkerExampleTest {
         // then the ticks at 0 to 200 ms printed, the deadline won over the tick at 250 ms, and
         // the worker's thread has exited before "worker stopped"
         List<String> expected = new ArrayList<>(Collections.nCopies(5, "working"));
-        expected.add("worker stopped");
+        expected.add("worker stopped: context deadline exceeded");
         assertThat(output.lines()).containsExactlyElementsOf(expected);
         assertThat(workerThread.isAlive()).isFalse();
         assertThat(clock.pendingTimers()).isZero();
@@ -63,8 +63,9 @@ class WorkerExampleTest {
         parent.cancel(new IllegalStateException("stopped by the test"));
         run.await(TEST_TIMEOUT);
 
-        // then the worker stops at once
-        assertThat(output.lines()).containsExactly("working", "worker stopped");
+        // then the worker stops at once and prints the parent's cause
+        assertThat(output.lines()).containsExactly("working",
+                "worker stopped: context canceled, cause: stopped by the test");
         assertThat(clock.pendingTimers()).isZero();
     }
 
@@ -80,7 +81,7 @@ class WorkerExampleTest {
         List<String> lines = output.lines();
         assertThat(status).isEqualTo(Main.EXIT_OK);
         assertThat(errors.text()).isEmpty();
-        assertThat(lines).last().isEqualTo("worker stopped");
+        assertThat(lines).last().isEqualTo("worker stopped: context deadline exceeded");
         assertThat(lines.subList(0, lines.size() - 1)).hasSizeBetween(1, 6).containsOnly("working");
         assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isGreaterThanOrEqualTo(Duration.ofMillis(110));
     }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,21 +29,48 @@ final class LeakFinder {
     /** The first pause between checks; it doubles up to {@link #MAX_PAUSE_NANOS}. */
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The messages of thread-dump failures already warned about, so each is printed once. */
+    private static final Set<String> WARNED_DUMP_FAILURES = ConcurrentHashMap.newKeySet();
 
     private LeakFinder() {
     }
 
-    /** Records what is alive now; the thread dump for virtual threads is taken only if asked. */
+    /**
+     * Records what is alive now; the thread dump for virtual threads is taken only if asked. If
+     * the dump fails, the baseline has no virtual threads, so they are not checked against it.
+     */
     static Baseline baseline(boolean virtualThreads) {
         Set<Long> platform = ThreadDump.platformThreadIds();
         Set<Long> virtual = null;
         if (virtualThreads) {
-            virtual = new HashSet<>();
-            for (ThreadDump.DumpedThread thread : ThreadDump.virtualThreads()) {
-                virtual.add(thread.id());
+            List<ThreadDump.DumpedThread> dumped = virtualThreadsOrNull();
+            if (dumped != null) {
+                virtual = new HashSet<>();
+                for (ThreadDump.DumpedThread thread : dumped) {
+                    virtual.add(thread.id());
+                }
             }
         }
         return new Baseline(Diagnostics.mark(), platform, virtual);
+    }
+
+    /**
+     * Returns the virtual threads, or {@code null} if the thread dump failed. A failed dump is
+     * not a leak, so the check goes on with platform threads and library resources, and warns
+     * on standard error once for each distinct failure, so a test run shows it without a
+     * warning per check.
+     */
+    static List<ThreadDump.DumpedThread> virtualThreadsOrNull() {
+        try {
+            return ThreadDump.virtualThreads();
+        } catch (ThreadDump.DumpFailedException e) {
+            if (WARNED_DUMP_FAILURES.add(e.getMessage())) {
+                System.err.println("lessor leak check: warning: virtual threads are not checked, because the "
+                        + "virtual-thread dump failed: " + e.getMessage() + "; platform threads and library "
+                        + "resources are still checked");
+            }
+            return null;
+        }
     }
 
     /**
@@ -96,8 +124,11 @@ final class LeakFinder {
             threads.add(platformThreadLeak(thread, entry.getValue()));
         }
 
-        if (settings.virtualThreads() && baseline.virtualThreadIds() != null) {
-            for (ThreadDump.DumpedThread thread : ThreadDump.virtualThreads()) {
+        List<ThreadDump.DumpedThread> virtual = settings.virtualThreads() && baseline.virtualThreadIds() != null
+                ? virtualThreadsOrNull()
+                : null;
+        if (virtual != null) {
+            for (ThreadDump.DumpedThread thread : virtual) {
                 // A task's thread is shown with its task, so it is not listed twice.
                 if (baseline.virtualThreadIds().contains(thread.id()) || taskThreadIds.contains(thread.id())
                         || settings.filter().ignoresName(thread.name())

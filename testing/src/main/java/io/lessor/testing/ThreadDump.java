@@ -2,7 +2,6 @@ package io.lessor.testing;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +24,13 @@ final class ThreadDump {
     record DumpedThread(long id, String name, Boolean virtual, List<String> stack) {
     }
 
+    /** The JDK failed to write the thread dump, or wrote one that could not be read. */
+    static final class DumpFailedException extends RuntimeException {
+        DumpFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private ThreadDump() {
     }
 
@@ -32,14 +38,20 @@ final class ThreadDump {
      * Dumps every thread and returns the virtual ones.
      *
      * @throws IllegalStateException if this JVM has no {@link HotSpotDiagnosticMXBean}
-     * @throws UncheckedIOException if the dump could not be written or read
+     * @throws DumpFailedException if the dump could not be written, read or parsed
      */
     static List<DumpedThread> virtualThreads() {
         String json = dumpJson();
         // Read after the dump: a platform thread started during the dump would otherwise pass
         // for a virtual thread where the dump does not mark virtual threads.
         Set<Long> platformIds = platformThreadIds();
-        return virtualThreads(parse(json), platformIds);
+        List<DumpedThread> all;
+        try {
+            all = parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new DumpFailedException("failed to parse the JSON thread dump: " + e.getMessage(), e);
+        }
+        return virtualThreads(all, platformIds);
     }
 
     /**
@@ -138,7 +150,11 @@ final class ThreadDump {
                 Files.deleteIfExists(dir);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("failed to write or read the JSON thread dump", e);
+            throw new DumpFailedException("failed to write or read the JSON thread dump: " + e, e);
+        } catch (RuntimeException e) {
+            // JDK 25's JSON dumper throws IllegalFormatConversionException on a thread name that
+            // contains a control character such as U+0001.
+            throw new DumpFailedException("the JDK failed to write the JSON thread dump: " + e, e);
         }
     }
 
