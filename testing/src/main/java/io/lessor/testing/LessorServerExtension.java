@@ -119,8 +119,29 @@ public final class LessorServerExtension implements BeforeAllCallback, AfterAllC
      * @throws UncheckedIOException if the port cannot be bound again or storage does not open
      */
     public void restart() {
+        restart(Duration.ZERO);
+    }
+
+    /**
+     * Stops the server gracefully, waits {@code downtime} with no server on the port, then
+     * starts it again on the same data directory and port, for tests of clients that must ride
+     * out an outage.
+     *
+     * @throws UncheckedIOException if the port cannot be bound again or storage does not open
+     * @throws IllegalStateException if the wait is interrupted; the interrupt is kept
+     */
+    public void restart(Duration downtime) {
         ServerConfig config = customizer.apply(ServerConfig.defaults(dataDir).withListenAddress(address));
         server().stop(Duration.ofSeconds(5));
+        if (!downtime.isZero()) {
+            try {
+                Thread.sleep(downtime);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                server = null;
+                throw new IllegalStateException("restart of the in-process server interrupted during its downtime", e);
+            }
+        }
         try {
             // The restarted server belongs to the class like the first one, not to the test
             // that restarted it, so the leak check does not report its loops.

@@ -59,7 +59,7 @@ public final class Differential implements BeforeEachCallback, AfterEachCallback
 
     @Override
     public void afterEach(ExtensionContext context) {
-        EtcdProcess.deleteRecursively(workDir);
+        Directories.deleteRecursively(workDir);
     }
 
     /**

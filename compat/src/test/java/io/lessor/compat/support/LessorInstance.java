@@ -79,7 +79,7 @@ final class LessorInstance implements AutoCloseable {
         try {
             stop();
         } finally {
-            EtcdProcess.deleteRecursively(dataDir);
+            Directories.deleteRecursively(dataDir);
         }
     }
 

@@ -10,6 +10,7 @@ import io.lessor.api.LeaseGrpc;
 import io.lessor.api.MaintenanceGrpc;
 import io.lessor.api.RangeRequest;
 import io.lessor.api.WatchGrpc;
+import io.lessor.testing.EtcdProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.lessor.compat.support;
+package io.lessor.testing;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -17,25 +17,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real etcd server, started from the {@code etcd} binary on PATH as a single member that
- * listens on free loopback ports only.
+ * A real etcd server for tests: the {@code etcd} binary on {@code PATH} (on Debian, the
+ * {@code etcd-server} package) started as a single member that listens on free ports of
+ * 127.0.0.1 only, with its data in a directory of its own.
  *
- * <p>Lifecycle: {@link #start(Path)} creates the data directory under the given directory,
- * starts etcd and returns once a Range succeeds. {@link #restart(Duration)} stops it and starts
- * it again on the same ports and data. {@link #close()} stops it and deletes its data. The
- * output of every run is appended to {@link #logFile()}, which {@link #close()} leaves in place.
+ * <pre>{@code
+ * try (EtcdProcess etcd = EtcdProcess.start()) {
+ *     try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) { ... }
+ * }   // close(): SIGTERM, then SIGKILL after 10 s; the temporary directory is deleted
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #start()} creates a temporary directory, {@link #start(Path)} uses the
+ * given one; either starts etcd and returns once a Range succeeds. {@link #restart(Duration)}
+ * stops etcd and starts it again on the same ports and data. {@link #close()} stops it and
+ * deletes its data, and also the directory that {@link #start()} created. The output of every
+ * run is appended to {@link #logFile()}, which {@link #start(Path)} leaves in place.
  *
  * <p>Stopping sends SIGTERM through this object's own {@link Process} handle, then SIGKILL if
- * etcd has not exited within {@link #STOP_GRACE}. A JVM shutdown hook kills any etcd that a
- * test left running, so an aborted test run does not leave daemons behind.
+ * etcd has not exited within {@link #STOP_GRACE}; no other process is ever signalled. A JVM
+ * shutdown hook kills, through the same handles, any etcd that a test left running, so an
+ * aborted test run does not leave daemons behind.
  *
- * <p>Thread-safety: not thread-safe. One test drives one instance.
+ * <p>Thread-safety: not thread-safe. One test class drives one instance.
  */
 public final class EtcdProcess implements AutoCloseable {
 
@@ -43,10 +53,10 @@ public final class EtcdProcess implements AutoCloseable {
     public static final String MEMBER_NAME = "default";
 
     /** How long etcd may take to exit after SIGTERM before it is killed. */
-    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     /** How long etcd may take from launch until a Range succeeds. */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private static final int BIND_ATTEMPTS = 3;
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -57,16 +67,35 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private final Path baseDir;
+    private final boolean ownsBaseDir;
     private final Path dataDir;
     private final Path logFile;
     private int clientPort;
     private int peerPort;
     private Process process;
 
-    private EtcdProcess(Path baseDir) {
+    private EtcdProcess(Path baseDir, boolean ownsBaseDir) {
         this.baseDir = baseDir;
+        this.ownsBaseDir = ownsBaseDir;
         this.dataDir = baseDir.resolve("etcd-data");
         this.logFile = baseDir.resolve("etcd.log");
+    }
+
+    /**
+     * Starts etcd with its data and log in a new temporary directory, and waits until it serves
+     * a Range. {@link #close()} deletes the directory.
+     *
+     * @throws IOException if etcd cannot be launched, exits, or does not serve within
+     *     {@link #START_TIMEOUT}; the message contains the end of its log
+     */
+    public static EtcdProcess start() throws IOException, InterruptedException {
+        Path baseDir = Files.createTempDirectory("lessor-etcd-");
+        try {
+            return start(new EtcdProcess(baseDir, true));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            deleteRecursively(baseDir);
+            throw e;
+        }
     }
 
     /**
@@ -76,7 +105,10 @@ public final class EtcdProcess implements AutoCloseable {
      *     {@link #START_TIMEOUT}; the message contains the end of its log
      */
     public static EtcdProcess start(Path baseDir) throws IOException, InterruptedException {
-        EtcdProcess etcd = new EtcdProcess(baseDir);
+        return start(new EtcdProcess(baseDir, false));
+    }
+
+    private static EtcdProcess start(EtcdProcess etcd) throws IOException, InterruptedException {
         IOException last = null;
 
         // A free port found here can be taken by another process before etcd binds it, so a
@@ -106,6 +138,11 @@ public final class EtcdProcess implements AutoCloseable {
         return clientPort;
     }
 
+    /** Returns the endpoint as {@code host:port}, the form etcdctl's {@code --endpoints} takes. */
+    public String hostAndPort() {
+        return "127.0.0.1:" + clientPort;
+    }
+
     /** Returns the file that collects etcd's output across restarts. */
     public Path logFile() {
         return logFile;
@@ -119,6 +156,8 @@ public final class EtcdProcess implements AutoCloseable {
     /**
      * Stops etcd gracefully, waits {@code downtime}, then starts it again on the same ports and
      * data directory and waits until it serves a Range.
+     *
+     * @throws IOException if etcd does not serve again within {@link #START_TIMEOUT}
      */
     public void restart(Duration downtime) throws IOException, InterruptedException {
         stop();
@@ -146,13 +185,16 @@ public final class EtcdProcess implements AutoCloseable {
         process = null;
     }
 
-    /** Stops etcd and deletes its data directory; the log file stays. */
+    /**
+     * Stops etcd and deletes its data directory. The log file stays, unless {@link #start()}
+     * created the directory, which is then deleted as a whole.
+     */
     @Override
     public void close() throws InterruptedException {
         try {
             stop();
         } finally {
-            deleteRecursively(dataDir);
+            deleteRecursively(ownsBaseDir ? baseDir : dataDir);
         }
     }
 
@@ -226,7 +268,7 @@ public final class EtcdProcess implements AutoCloseable {
 
     /**
      * Returns a port that was free on 127.0.0.1 a moment ago. Another process may take it
-     * before the caller binds it, which {@link #start} handles by retrying.
+     * before the caller binds it, which {@link #start(Path)} handles by retrying.
      */
     static int freeLoopbackPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -234,12 +276,12 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    private static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path p : paths.sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {

@@ -1,0 +1,25 @@
+package io.lessor.client;
+
+import java.util.Objects;
+
+/**
+ * Thrown by {@link Watcher#next()} and {@link Watcher#poll} once the watch has ended and every
+ * response that arrived before has been read; {@link #end()} states why.
+ */
+public final class WatchEndedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient WatchEnd end;
+
+    /** Creates the exception for a watch that ended with {@code end}. */
+    public WatchEndedException(WatchEnd end) {
+        super("watch ended: " + end.reason() + " (" + end.cause().getMessage() + ")", end.cause());
+        this.end = Objects.requireNonNull(end, "end");
+    }
+
+    /** Returns why the watch ended. */
+    public WatchEnd end() {
+        return end;
+    }
+}

@@ -1,0 +1,402 @@
+package io.lessor.client.lease;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.lessor.api.LeaseKeepAliveResponse;
+import io.lessor.client.ClientClosedException;
+import io.lessor.client.EtcdException;
+import io.lessor.client.KeepAlive;
+import io.lessor.client.KeepAliveEnd;
+import io.lessor.client.LeaseNotFoundException;
+import io.lessor.context.Clock;
+import io.lessor.context.Context;
+import io.lessor.context.Worker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keep-alive machinery of one client: every lease that a subscription keeps alive is
+ * renewed over ONE shared LeaseKeepAlive stream, by three loops that run under the client's
+ * context.
+ *
+ * <pre>
+ *   send loop      every sendPeriod: renew each lease whose next renewal is due
+ *   receive loop   open the stream; hand each response to the lease's subscriptions; on a
+ *                  broken stream wait (backoff) and reopen, until the client closes
+ *   deadline loop  every deadlinePeriod: end the subscriptions of each lease that no
+ *                  response renewed within its TTL
+ * </pre>
+ *
+ * <p>The loops start with the first {@link #keepAlive} and stop in {@link #close()}.
+ *
+ * <p>Thread-safety: every method may be called from any thread.
+ */
+public final class KeepAlives implements AutoCloseable {
+
+    /*
+     * Implementation notes.
+     *
+     * The algorithm is the one etcd's Go client uses: a response with TTL > 0 sets the lease's
+     * next renewal to now + TTL/3 and its deadline to now + TTL; a response with TTL <= 0 means
+     * the lease is gone. While no response comes the lease is renewed again every sendPeriod,
+     * as in Go, where the next renewal stays in the past until a response comes. Where this
+     * differs from etcd's Go client and jetcd 0.8.6:
+     *
+     * - A subscriber's buffer never blocks the receive loop and never moves a renewal: the times
+     *   are set before the response is offered, and a full buffer drops the response and counts
+     *   it.
+     * - Renewals stop when a lease's last subscription ends, for any reason.
+     * - Sends, and the removal of a subscription, both happen under `lock`. So once the removal
+     *   of a lease's last subscription returns, no renewal of that lease can be sent later, even
+     *   by a send loop that was running at that moment.
+     * - A broken stream keeps the entries (as Go does, unlike jetcd's observers, which get an
+     *   error and then more responses): they are renewed again on the new stream, or end as
+     *   LEASE_EXPIRED once their deadline has passed.
+     * - Ending a subscription fires its done signal, whose callbacks may be user code, so it
+     *   happens after `lock` is released.
+     */
+
+    private static final Logger log = LoggerFactory.getLogger(KeepAlives.class);
+
+    /** How long close() waits for each loop to stop. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
+    private static final Set<Status.Code> RETRYABLE = Set.of(
+            Status.Code.OK, Status.Code.UNAVAILABLE, Status.Code.INTERNAL, Status.Code.UNKNOWN,
+            Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED);
+
+    private final Channel channel;
+    private final Context clientContext;
+    private final Clock clock;
+    private final KeepAliveConfig config;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    // @GuardedBy("lock")
+    private final Map<Long, LeaseEntry> entries = new HashMap<>();
+    // @GuardedBy("lock"): the open stream, or null between attempts.
+    private KeepAliveStream stream;
+    // @GuardedBy("lock"): empty until the first keepAlive starts the loops.
+    private final List<Worker> workers = new ArrayList<>(3);
+    // @GuardedBy("lock")
+    private boolean closed;
+
+    /**
+     * Creates the machinery for a client; no loop runs until the first {@link #keepAlive}.
+     *
+     * @param channel the client's channel
+     * @param clientContext the client's context; the loops run under it and stop when it ends
+     * @param config the timing and buffer limits
+     */
+    public KeepAlives(Channel channel, Context clientContext, KeepAliveConfig config) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.clientContext = Objects.requireNonNull(clientContext, "clientContext");
+        this.clock = clientContext.clock();
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Starts keeping lease {@code leaseId} alive until {@code ctx} ends, and returns the
+     * subscription to its responses. Several subscriptions of one lease share its renewals.
+     * After {@link #close()} it returns a subscription that has ended with
+     * {@link KeepAliveEnd.Reason#CLIENT_CLOSED}.
+     */
+    public KeepAlive keepAlive(Context ctx, long leaseId) {
+        Objects.requireNonNull(ctx, "ctx");
+        KeepAliveSubscription subscription = new KeepAliveSubscription(leaseId, config.bufferSize());
+
+        boolean added = false;
+        lock.lock();
+        try {
+            if (!closed && !clientContext.isDone()) {
+                long now = clock.nanoTime();
+                LeaseEntry entry = entries.computeIfAbsent(leaseId,
+                        id -> new LeaseEntry(id, now, config.firstResponseTimeout().toNanos()));
+                entry.subscriptions.add(subscription);
+                startLoopsLocked();
+                added = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!added) {
+            subscription.finish(KeepAliveEnd.Reason.CLIENT_CLOSED, clientClosed());
+            return subscription;
+        }
+
+        // Registered after the subscription is in place: a context that has ended already runs
+        // the callback now, which removes it again.
+        subscription.watchContext(ctx.done().onFire(
+                () -> end(subscription, KeepAliveEnd.Reason.CONTEXT_DONE, ctx.cause())));
+        sendDue();
+        return subscription;
+    }
+
+    /** Returns how many leases are being renewed. */
+    public int leaseCount() {
+        lock.lock();
+        try {
+            return entries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends every subscription with {@link KeepAliveEnd.Reason#CLIENT_CLOSED}, cancels the stream
+     * and stops the loops, waiting up to a second for each. Idempotent.
+     */
+    @Override
+    public void close() {
+        List<KeepAliveSubscription> ended = new ArrayList<>();
+        List<Worker> loops;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (LeaseEntry entry : entries.values()) {
+                ended.addAll(entry.subscriptions);
+            }
+            entries.clear();
+            if (stream != null) {
+                stream.cancel();
+                stream = null;
+            }
+            loops = List.copyOf(workers);
+        } finally {
+            lock.unlock();
+        }
+
+        ClientClosedException cause = clientClosed();
+        for (KeepAliveSubscription subscription : ended) {
+            subscription.finish(KeepAliveEnd.Reason.CLIENT_CLOSED, cause);
+        }
+        for (Worker loop : loops) {
+            if (!loop.stop(STOP_GRACE)) {
+                log.warn("keep-alive loop did not stop: loop={} waited-ms={}", loop.name(), STOP_GRACE.toMillis());
+            }
+        }
+    }
+
+    // ---- the loops ---------------------------------------------------------------------------
+
+    private void startLoopsLocked() {
+        assert lock.isHeldByCurrentThread();
+        if (!workers.isEmpty()) {
+            return;
+        }
+        workers.add(Worker.start(clientContext, "lessor-keepalive-receive", this::receiveLoop));
+        workers.add(Worker.every(clientContext, "lessor-keepalive-send", config.sendPeriod(), ctx -> sendDue()));
+        workers.add(Worker.every(clientContext, "lessor-keepalive-deadline", config.deadlinePeriod(),
+                ctx -> endOverdue()));
+    }
+
+    /** Sends a renewal for each lease that is due. */
+    private void sendDue() {
+        lock.lock();
+        try {
+            if (stream == null) {
+                return;
+            }
+            long now = clock.nanoTime();
+            long retryNanos = config.sendPeriod().toNanos();
+            for (LeaseEntry entry : entries.values()) {
+                if (entry.nextSendNanos - now <= 0) {
+                    stream.send(entry.leaseId);
+                    // Sent again one period later unless a response moves it to TTL/3; the loops
+                    // that call this at the same moment then send one request, not several.
+                    entry.nextSendNanos = now + retryNanos;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void receiveLoop(Context ctx) throws InterruptedException {
+        long backoffNanos = config.minRetryBackoff().toNanos();
+        while (!ctx.isDone()) {
+            KeepAliveStream opened = KeepAliveStream.open(channel);
+            lock.lock();
+            try {
+                if (closed) {
+                    opened.cancel();
+                    return;
+                }
+                stream = opened;
+                // Renew everything at once on a new stream: the old one may have lost requests.
+                long now = clock.nanoTime();
+                for (LeaseEntry entry : entries.values()) {
+                    entry.nextSendNanos = now;
+                }
+            } finally {
+                lock.unlock();
+            }
+            sendDue();
+
+            Status end;
+            boolean responded = false;
+            try {
+                while (true) {
+                    Object event = opened.take();
+                    if (event instanceof KeepAliveStream.Closed closedEvent) {
+                        end = closedEvent.status();
+                        break;
+                    }
+                    responded = true;
+                    dispatch((LeaseKeepAliveResponse) event);
+                }
+            } finally {
+                lock.lock();
+                try {
+                    if (stream == opened) {
+                        stream = null;
+                    }
+                    opened.cancel();
+                } finally {
+                    lock.unlock();
+                }
+            }
+
+            if (ctx.isDone() || isClosed()) {
+                return;
+            }
+            if (!RETRYABLE.contains(end.getCode())) {
+                haltAll(end);
+            }
+            if (responded) {
+                backoffNanos = config.minRetryBackoff().toNanos();
+            }
+            log.info("keep-alive stream ended, reopening: code={} description={} backoff-ms={}",
+                    end.getCode(), end.getDescription(), backoffNanos / 1_000_000);
+            ctx.sleep(Duration.ofNanos(backoffNanos));
+            backoffNanos = Math.min(backoffNanos * 2, config.maxRetryBackoff().toNanos());
+        }
+    }
+
+    /** Updates the lease's times, then hands the response to its subscriptions. */
+    private void dispatch(LeaseKeepAliveResponse response) {
+        long now = clock.nanoTime();
+        List<KeepAliveSubscription> receivers;
+        boolean gone = response.getTTL() <= 0;
+        lock.lock();
+        try {
+            LeaseEntry entry = entries.get(response.getID());
+            if (entry == null) {
+                // Its last subscription ended while the request was in flight.
+                return;
+            }
+            if (gone) {
+                entries.remove(entry.leaseId);
+            } else {
+                long ttlNanos = Duration.ofSeconds(response.getTTL()).toNanos();
+                entry.ttlSeconds = response.getTTL();
+                entry.nextSendNanos = now + ttlNanos / 3;
+                entry.deadlineNanos = now + ttlNanos;
+            }
+            receivers = List.copyOf(entry.subscriptions);
+        } finally {
+            lock.unlock();
+        }
+
+        if (gone) {
+            LeaseNotFoundException cause = new LeaseNotFoundException(LeaseNotFoundException.MESSAGE, null);
+            for (KeepAliveSubscription subscription : receivers) {
+                subscription.finish(KeepAliveEnd.Reason.LEASE_NOT_FOUND, cause);
+            }
+            return;
+        }
+        for (KeepAliveSubscription subscription : receivers) {
+            subscription.offer(response);
+        }
+    }
+
+    /** Ends the subscriptions of every lease whose deadline has passed. */
+    private void endOverdue() {
+        long now = clock.nanoTime();
+        List<LeaseEntry> overdue = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Iterator<LeaseEntry> it = entries.values().iterator(); it.hasNext();) {
+                LeaseEntry entry = it.next();
+                if (entry.deadlineNanos - now <= 0) {
+                    it.remove();
+                    overdue.add(entry);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+
+        for (LeaseEntry entry : overdue) {
+            String limit = entry.ttlSeconds > 0
+                    ? "its TTL of " + entry.ttlSeconds + " s"
+                    : "the first-response timeout of " + config.firstResponseTimeout();
+            TimeoutException cause = new TimeoutException(String.format(
+                    "lease %016x was not renewed within %s; it has expired on the server", entry.leaseId, limit));
+            log.warn("keep-alive ended, lease not renewed in time: lease-id={} limit={}",
+                    String.format("%016x", entry.leaseId), limit);
+            for (KeepAliveSubscription subscription : entry.subscriptions) {
+                subscription.finish(KeepAliveEnd.Reason.LEASE_EXPIRED, cause);
+            }
+        }
+    }
+
+    /** Ends every subscription after a stream error that retrying cannot fix. */
+    private void haltAll(Status status) {
+        List<KeepAliveSubscription> halted = new ArrayList<>();
+        lock.lock();
+        try {
+            for (LeaseEntry entry : entries.values()) {
+                halted.addAll(entry.subscriptions);
+            }
+            entries.clear();
+        } finally {
+            lock.unlock();
+        }
+        EtcdException cause = EtcdException.from(status.asRuntimeException());
+        log.warn("keep-alive halted: code={} description={} subscriptions={}",
+                status.getCode(), status.getDescription(), halted.size());
+        for (KeepAliveSubscription subscription : halted) {
+            subscription.finish(KeepAliveEnd.Reason.HALTED, cause);
+        }
+    }
+
+    /** Removes {@code subscription} from its lease, then ends it; the lease's renewals stop with its last one. */
+    private void end(KeepAliveSubscription subscription, KeepAliveEnd.Reason reason, Throwable cause) {
+        lock.lock();
+        try {
+            LeaseEntry entry = entries.get(subscription.leaseId());
+            if (entry != null && entry.subscriptions.remove(subscription) && entry.subscriptions.isEmpty()) {
+                entries.remove(entry.leaseId);
+            }
+        } finally {
+            lock.unlock();
+        }
+        subscription.finish(reason, cause);
+    }
+
+    private boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ClientClosedException clientClosed() {
+        return new ClientClosedException("the client was closed");
+    }
+}
