@@ -244,6 +244,14 @@ public final class CancelableContext extends Context implements AutoCloseable {
         if (link != null || ancestor == null || done.isFired()) {
             return;
         }
+
+        // Fast path: the ancestor needs no attaching of its own (it is attached, has no
+        // cancelable ancestor, or has ended), so this context is the whole chain.
+        if (ancestor.link != null || ancestor.ancestor == null || ancestor.done.isFired()) {
+            attachToAncestor();
+            return;
+        }
+
         List<CancelableContext> chain = new ArrayList<>(4);
         for (CancelableContext c = this; c.link == null && c.ancestor != null && !c.done.isFired(); c = c.ancestor) {
             chain.add(c);

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,11 +48,27 @@ public abstract class Done {
      * the payload first and then detaches the whole list under the lock. A registration takes
      * the lock and checks the payload, so it either lands in the list before it is detached or
      * sees the payload and runs at once; no listener is lost and none runs twice.
+     *
+     * The lock is created on first use, because most signals (those of contexts that nobody
+     * watches) never get a listener. `lock` moves one way through three values:
+     *
+     *   null ──register()──▶ a ReentrantLock of this signal's own
+     *     │
+     *     └──fireAndDetach()──▶ FIRED_WITHOUT_LOCK
+     *
+     * Both moves are a compare-and-set from null, so exactly one of them happens. If fire wins,
+     * no registration ever installed a lock, so the list is empty and there is nothing to
+     * detach; every later registration reads the sentinel and reports the signal as fired. If a
+     * registration wins, firing takes that lock and detaches the list as described above.
      */
 
     private volatile Object payload;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Guards the listener list: {@code null} until the first registration, then a lock of this
+     * signal's own, or {@link #FIRED_WITHOUT_LOCK} if the signal fired before any registration.
+     */
+    private volatile ReentrantLock lock;
 
     // @GuardedBy("lock")
     private Listener head;
@@ -61,6 +76,12 @@ public abstract class Done {
     private Listener tail;
     // @GuardedBy("lock"): true once fire() has detached the list; later registrations run at once.
     private boolean drained;
+
+    /**
+     * The value of {@link #lock} once the signal has fired without ever having had a listener.
+     * It is never locked.
+     */
+    private static final ReentrantLock FIRED_WITHOUT_LOCK = new ReentrantLock();
 
     /** The stage {@link #asStage()} returns, created on its first call. */
     private volatile CompletionStage<Void> stage;
@@ -203,7 +224,25 @@ public abstract class Done {
         if (!PAYLOAD.compareAndSet(this, null, value)) {
             return Listener.NOT_FIRED;
         }
-        lock.lock();
+
+        // The payload is set, so from here on every register() that reads it returns false.
+        // One that read it as null before may still be on its way to install a lock. If this
+        // compare-and-set wins, that registration's compare-and-set fails, and it reads the
+        // sentinel and returns false. No registration ever linked a listener, because linking
+        // needs the lock, so the list is empty.
+        // The plain read first spares a compare-and-set that would fail on a watched signal.
+        ReentrantLock l = lock;
+        if (l == null) {
+            if (LOCK.compareAndSet(this, null, FIRED_WITHOUT_LOCK)) {
+                return null;
+            }
+            l = lock;
+        }
+
+        // A registration installed the lock first. Registrations link under it only while
+        // `drained` is false, so after this block each listener is either in the detached list
+        // or was rejected by register(), and never both.
+        l.lock();
         try {
             Listener first = head;
             head = null;
@@ -211,7 +250,7 @@ public abstract class Done {
             drained = true;
             return first;
         } finally {
-            lock.unlock();
+            l.unlock();
         }
     }
 
@@ -239,8 +278,16 @@ public abstract class Done {
             // A signal that can never fire keeps no listener; report it as registered.
             return true;
         }
-        lock.lock();
+
+        ReentrantLock l = lockForRegistration();
+        if (l == FIRED_WITHOUT_LOCK) {
+            // Fired before any lock existed; the payload is already visible to the caller,
+            // because it was set before the sentinel.
+            return false;
+        }
+        l.lock();
         try {
+            // A fire that took this lock before this registration has detached the list for good.
             if (drained) {
                 return false;
             }
@@ -254,8 +301,27 @@ public abstract class Done {
             tail = listener;
             return true;
         } finally {
-            lock.unlock();
+            l.unlock();
         }
+    }
+
+    /**
+     * Returns the list lock, installing one if there is none yet; returns
+     * {@link #FIRED_WITHOUT_LOCK} if the signal fired first.
+     */
+    private ReentrantLock lockForRegistration() {
+        ReentrantLock existing = lock;
+        if (existing != null) {
+            return existing;
+        }
+        ReentrantLock created = new ReentrantLock();
+        // Losing this compare-and-set means that another registration installed its lock, which
+        // this one then shares, or that fireAndDetach() installed the sentinel. Either value is
+        // final.
+        if (LOCK.compareAndSet(this, null, created)) {
+            return created;
+        }
+        return lock;
     }
 
     /**
@@ -264,7 +330,13 @@ public abstract class Done {
      * @return {@code true} if it was removed, {@code false} if the signal fired and detached it
      */
     final boolean unregister(Listener listener) {
-        lock.lock();
+        // Linking needs the lock, so without one no listener was ever in the list: none was
+        // registered, or the signal fired before the first registration.
+        ReentrantLock l = lock;
+        if (l == null || l == FIRED_WITHOUT_LOCK) {
+            return false;
+        }
+        l.lock();
         try {
             if (drained || listener.owner != this) {
                 return false;
@@ -286,21 +358,25 @@ public abstract class Done {
             listener.owner = null;
             return true;
         } finally {
-            lock.unlock();
+            l.unlock();
         }
     }
 
     /** Returns how many listeners wait on this signal; for tests and diagnostics. */
     final int listenerCount() {
-        lock.lock();
+        ReentrantLock l = lock;
+        if (l == null || l == FIRED_WITHOUT_LOCK) {
+            return 0;
+        }
+        l.lock();
         try {
             int count = 0;
-            for (Listener l = head; l != null; l = l.next) {
+            for (Listener node = head; node != null; node = node.next) {
                 count++;
             }
             return count;
         } finally {
-            lock.unlock();
+            l.unlock();
         }
     }
 
@@ -393,7 +469,9 @@ public abstract class Done {
 
     private final class CallbackListener extends Listener implements Registration {
         private final Runnable callback;
-        private final AtomicBoolean claimed = new AtomicBoolean();
+        /** Set once, by whichever of fired() and stop() comes first; read through CLAIMED. */
+        @SuppressWarnings("unused")
+        private volatile boolean claimed;
 
         CallbackListener(Runnable callback) {
             this.callback = callback;
@@ -401,14 +479,14 @@ public abstract class Done {
 
         @Override
         void fired() {
-            if (claimed.compareAndSet(false, true)) {
+            if (CLAIMED.compareAndSet(this, false, true)) {
                 callback.run();
             }
         }
 
         @Override
         public boolean stop() {
-            if (!claimed.compareAndSet(false, true)) {
+            if (!CLAIMED.compareAndSet(this, false, true)) {
                 return false;
             }
             unregister(this);
@@ -417,13 +495,17 @@ public abstract class Done {
     }
 
     private static final VarHandle PAYLOAD;
+    private static final VarHandle LOCK;
     private static final VarHandle STAGE;
+    private static final VarHandle CLAIMED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PAYLOAD = lookup.findVarHandle(Done.class, "payload", Object.class);
+            LOCK = lookup.findVarHandle(Done.class, "lock", ReentrantLock.class);
             STAGE = lookup.findVarHandle(Done.class, "stage", CompletionStage.class);
+            CLAIMED = lookup.findVarHandle(CallbackListener.class, "claimed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
