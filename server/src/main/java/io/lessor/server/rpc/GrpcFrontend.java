@@ -37,12 +37,15 @@ public final class GrpcFrontend {
     private final ExecutorService handlers;
     private final OpenStreams streams;
     private final HealthStatusManager health;
+    private final WatchService watches;
 
-    private GrpcFrontend(Server server, ExecutorService handlers, OpenStreams streams, HealthStatusManager health) {
+    private GrpcFrontend(Server server, ExecutorService handlers, OpenStreams streams, HealthStatusManager health,
+            WatchService watches) {
         this.server = server;
         this.handlers = handlers;
         this.streams = streams;
         this.health = health;
+        this.watches = watches;
     }
 
     /**
@@ -57,6 +60,7 @@ public final class GrpcFrontend {
         health.setStatus("", ServingStatus.SERVING);
         ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-handler-", 0).factory());
 
+        WatchService watches = new WatchService(engine, WatchConfig.defaults(config.maxRequestBytes()), streams);
         List<InetSocketAddress> addresses = config.listenClientAddresses();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
         for (InetSocketAddress extra : addresses.subList(1, addresses.size())) {
@@ -69,7 +73,7 @@ public final class GrpcFrontend {
                 .permitKeepAliveWithoutCalls(true)
                 .addService(new KvService(engine, limits))
                 .addService(new LeaseService(engine, limits, streams))
-                .addService(new WatchService(engine, WatchConfig.defaults(config.maxRequestBytes()), streams))
+                .addService(watches)
                 .addService(new MaintenanceService(engine))
                 .addService(new ClusterService(engine, config.name(), config.advertiseClientUrls(), config.advertisePeerUrls()))
                 .addService(new AuthService(engine))
@@ -81,7 +85,7 @@ public final class GrpcFrontend {
             handlers.shutdownNow();
             throw new IOException("cannot listen on " + addresses + ": " + e.getMessage(), e);
         }
-        return new GrpcFrontend(server, handlers, streams, health);
+        return new GrpcFrontend(server, handlers, streams, health, watches);
     }
 
     /** Returns the bound addresses, with the real port where port 0 was configured. */
@@ -114,5 +118,7 @@ public final class GrpcFrontend {
             Thread.currentThread().interrupt();
         }
         handlers.shutdownNow();
+        // Calls whose connection died during the stop may not have told their watch streams.
+        watches.closeAll();
     }
 }

@@ -37,6 +37,11 @@ final class WatchService extends WatchGrpc.WatchImplBase {
         this.streams = streams;
     }
 
+    /** Closes every watch stream; the server calls it when it stops. */
+    void closeAll() {
+        hub.closeAll();
+    }
+
     /** Returns the hub, for tests that count open streams. */
     WatchHub hub() {
         return hub;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -81,6 +82,8 @@ public final class WatchHub implements RevisionListener {
     private long lastSeenRevision;
     // @GuardedBy("lock")
     private int openStreams;
+    /** Every open stream, so that a stopping server can close those whose call never ended. */
+    private final Set<WatchStream> live = ConcurrentHashMap.newKeySet();
     // @GuardedBy("lock")
     private long nextStreamNumber;
 
@@ -110,7 +113,20 @@ public final class WatchHub implements RevisionListener {
         } finally {
             lock.unlock();
         }
-        return new WatchStream(this, outbound, number);
+        WatchStream stream = new WatchStream(this, outbound, number);
+        live.add(stream);
+        return stream;
+    }
+
+    /**
+     * Closes every open stream. A stopping server calls it after it has ended the gRPC calls,
+     * because a call whose connection is already gone may never deliver its close to the
+     * stream.
+     */
+    public void closeAll() {
+        for (WatchStream stream : live) {
+            stream.close();
+        }
     }
 
     /** Returns how many streams are open. */
@@ -259,7 +275,8 @@ public final class WatchHub implements RevisionListener {
         return headerTemplate.toBuilder().setRevision(revision).build();
     }
 
-    void streamClosed() {
+    void streamClosed(WatchStream stream) {
+        live.remove(stream);
         lock.lock();
         try {
             openStreams--;

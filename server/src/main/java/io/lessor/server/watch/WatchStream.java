@@ -234,7 +234,7 @@ public final class WatchStream {
             hub.lock.unlock();
         }
         context.cancel();
-        hub.streamClosed();
+        hub.streamClosed(this);
         LOG.debug("watch: stream {} closed", number);
     }
 
