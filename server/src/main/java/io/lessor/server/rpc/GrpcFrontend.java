@@ -30,6 +30,9 @@ public final class GrpcFrontend {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcFrontend.class);
 
+    /** How long a stop waits for cancelled calls after the grace period, on top of it. */
+    static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(1);
+
     /** The shortest ping interval clients may use, as etcd's server enforces. */
     static final Duration MIN_CLIENT_PING_INTERVAL = Duration.ofSeconds(5);
 
@@ -101,7 +104,8 @@ public final class GrpcFrontend {
 
     /**
      * Stops serving: refuses new calls, ends open streams with "server stopped", waits up to
-     * {@code grace} for calls in flight, then cancels whatever is left.
+     * {@code grace} for calls in flight, then cancels whatever is left and waits at most
+     * {@link #FORCED_STOP_WAIT} more.
      */
     public void stop(Duration grace) {
         health.enterTerminalState();
@@ -111,7 +115,12 @@ public final class GrpcFrontend {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("rpc: calls still running {} ms after stop began; cancelling them", grace.toMillis());
                 server.shutdownNow();
-                server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+                // Cancelled calls end at once unless their connection is stuck, as with a client
+                // that stopped reading; the stop does not wait for those beyond this bound.
+                if (!server.awaitTermination(FORCED_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("rpc: connections still open {} ms after cancelling their calls; closing storage anyway",
+                            FORCED_STOP_WAIT.toMillis());
+                }
             }
         } catch (InterruptedException e) {
             server.shutdownNow();
