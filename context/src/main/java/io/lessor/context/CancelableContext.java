@@ -144,8 +144,8 @@ public final class CancelableContext extends Context implements AutoCloseable {
      */
     public boolean cancel(Throwable cause) {
         if (link == null) {
-            // An ancestor that has ended has already ended this context, as far as any reader can
-            // tell; take its outcome rather than overwrite it with ours.
+            // An ancestor that has ended has already ended this context for every reader, so take
+            // its outcome rather than overwrite it with ours.
             Outcome inherited = endedAncestorOutcome();
             if (inherited != null) {
                 finish(inherited);
@@ -223,8 +223,8 @@ public final class CancelableContext extends Context implements AutoCloseable {
 
     /**
      * Returns the outcome of an ended ancestor that has not reached this unattached context, or
-     * {@code null}. Only ancestors up to the first attached one are read: an attached ancestor
-     * that has not ended is told by its own ancestors when they end.
+     * {@code null}. Only ancestors up to the first attached one are read, because an attached
+     * ancestor that has not ended is notified by its own ancestors when they end.
      */
     private Outcome endedAncestorOutcome() {
         for (CancelableContext a = ancestor; a != null; a = a.ancestor) {

@@ -267,8 +267,8 @@ public abstract sealed class Context permits RootContext, ValueContext, Detached
                     .await();
         } catch (InterruptedException e) {
             // The library interrupts its task threads when their context ends, and that
-            // interrupt may land before the select sees the end; report the end, which is the
-            // real reason, and keep the interrupt for whoever checks next.
+            // interrupt may arrive before the select notices the end. Report the end, which is
+            // the real reason, and restore the interrupt status for the caller.
             if (isDone()) {
                 Thread.currentThread().interrupt();
                 throwIfDone();

@@ -428,7 +428,7 @@ public abstract class Done {
         }
     }
 
-    /** A node of the listener list. Subclasses say what firing means for them. */
+    /** A node of the listener list; each subclass defines what firing does for it. */
     abstract static class Listener {
         /** Marks a fire that lost the race: the signal had fired before. */
         static final Listener NOT_FIRED = new Listener() {

@@ -93,8 +93,4 @@ final class TaskThread implements Runnable {
     Thread thread() {
         return thread;
     }
-
-    String name() {
-        return name;
-    }
 }

@@ -116,7 +116,7 @@ public final class GrpcFrontend {
                 LOG.warn("rpc: calls still running {} ms after stop began; cancelling them", grace.toMillis());
                 server.shutdownNow();
                 // Cancelled calls end at once unless their connection is stuck, as with a client
-                // that stopped reading; the stop does not wait for those beyond this bound.
+                // that stopped reading. The stop waits for those only up to this bound.
                 if (!server.awaitTermination(FORCED_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                     LOG.warn("rpc: connections still open {} ms after cancelling their calls; closing storage anyway",
                             FORCED_STOP_WAIT.toMillis());
@@ -127,7 +127,7 @@ public final class GrpcFrontend {
             Thread.currentThread().interrupt();
         }
         handlers.shutdownNow();
-        // Calls whose connection died during the stop may not have told their watch streams.
+        // A call whose connection died during the stop may never have closed its watch stream.
         watches.closeAll();
     }
 }

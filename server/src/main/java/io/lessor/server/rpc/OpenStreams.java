@@ -111,9 +111,4 @@ final class OpenStreams {
         }
         streams.clear();
     }
-
-    /** Returns how many streams are open. */
-    int size() {
-        return streams.size();
-    }
 }
