@@ -3,9 +3,12 @@ package io.lessor.client;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.lessor.context.Context;
 import io.lessor.context.ContextDoneException;
 import io.lessor.context.Reason;
@@ -17,10 +20,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs unary calls under a caller's {@link Context}: the context's deadline, capped by the
- * client's request timeout, becomes the call's gRPC deadline, and the context's end cancels
- * the call.
+ * client's request timeout, becomes the call's gRPC deadline, the context's end cancels the
+ * call, and a call waits for a ready connection until that deadline.
  */
 final class Calls {
+
+    /** etcd's header that makes the server fail a call at once when it has no leader. */
+    private static final Metadata.Key<String> REQUIRE_LEADER_HEADER =
+            Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Channel channel;
     private final Duration requestTimeout;
@@ -44,7 +51,8 @@ final class Calls {
         ctx.throwIfDone();
         throwIfClosed(method);
         Budget budget = budget(ctx);
-        ListenableFuture<R> response = ClientCalls.futureUnaryCall(channel.newCall(method, budget.options()), request);
+        ListenableFuture<R> response = ClientCalls.futureUnaryCall(
+                channelFor(ctx, channel).newCall(method, budget.options()), request);
 
         // Cancelling the future with mayInterruptIfRunning cancels the call, and with it the
         // HTTP/2 stream; without it gRPC's future only marks itself cancelled.
@@ -86,7 +94,11 @@ final class Calls {
             timeoutNanos = Math.max(0, remaining.toNanos());
             contextDeadline = true;
         }
-        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+        // Wait for ready: a call made while no connection is up waits for one until its deadline,
+        // instead of failing at once. It is sent only once a connection is ready, so even a
+        // mutation is safe to hold back this way, as etcd's Go client does with FailFast(false).
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)
+                .withWaitForReady();
         return new Budget(options, timeoutNanos, contextDeadline);
     }
 
@@ -115,6 +127,19 @@ final class Calls {
     private static boolean isClientDeadline(Status status) {
         String description = status.getDescription();
         return description == null || !description.startsWith("etcdserver:");
+    }
+
+    /**
+     * Returns {@code channel} with etcd's {@code hasleader} header added to every call when
+     * {@code ctx} carries {@link Client#withRequireLeader}, else {@code channel} itself.
+     */
+    static Channel channelFor(Context ctx, Channel channel) {
+        if (!Client.requiresLeader(ctx)) {
+            return channel;
+        }
+        Metadata headers = new Metadata();
+        headers.put(REQUIRE_LEADER_HEADER, "true");
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /** Returns the client's context, which ends when the client closes. */

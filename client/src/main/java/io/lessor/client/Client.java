@@ -10,6 +10,7 @@ import io.lessor.client.lease.KeepAlives;
 import io.lessor.context.CancelableContext;
 import io.lessor.context.Clock;
 import io.lessor.context.Context;
+import io.lessor.context.Key;
 import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -38,9 +39,42 @@ import org.slf4j.LoggerFactory;
  * }   // ctx ends the keep-alive; close() stops every loop and closes the channel
  * }</pre>
  *
- * <p>Endpoints: requests go to the endpoints as the {@link LoadBalancing} policy chooses, a failed endpoint is
- * skipped, and reads and lease requests are retried on {@code UNAVAILABLE}. Connections open on
- * the first request; building a client sends nothing.
+ * <p>Endpoints: requests go to the endpoints as the {@link LoadBalancing} policy chooses, and a
+ * failed endpoint is skipped. Connections open on the first request; building a client sends
+ * nothing.
+ *
+ * <p>Deadlines, retries and failures follow the rules of etcd's Go client (v3.4), which retries
+ * more often at shorter intervals:
+ * <ul>
+ *   <li>A request's deadline is its context's deadline or the request timeout
+ *       ({@link Builder#requestTimeout}), whichever comes first. A request made while no
+ *       connection is up waits for one until that deadline, and is sent only once a connection
+ *       is ready. A request still waiting when the deadline passes fails with
+ *       {@link io.lessor.context.ContextDoneException} or {@link RequestTimeoutException}.
+ *   <li>Reads and lease requests ({@link KV#get}, {@link Lease#grant}, {@link Lease#revoke},
+ *       {@link Lease#timeToLive}, {@link Lease#leases}) are safe to repeat, so one that fails with
+ *       {@code UNAVAILABLE} is sent again, up to {@link Builder#maxAttempts} times in all, after
+ *       a backoff of 0.2 s that doubles up to 2 s, within the same deadline. {@code UNAVAILABLE}
+ *       covers etcd's {@code "etcdserver: no leader"}, {@code "etcdserver: server stopped"} and
+ *       {@code "etcdserver: request timed out"}, and a connection lost while the request ran.
+ *       A revoke repeated after its first attempt was applied fails with
+ *       {@link LeaseNotFoundException}, as it does with etcd's Go client.
+ *   <li>Writes ({@link KV#put}, {@link KV#delete}, {@link KV#txn}, {@link KV#compact}) are
+ *       applied at most once. Once a write may have reached the server, a failure is thrown as
+ *       it is, because the write may or may not have been applied. A read tells which, and a
+ *       {@link Txn} with a compare makes a write safe to repeat. gRPC sends a write again only
+ *       when it provably never reached the server's handler, such as a stream the server
+ *       refused before reading it.
+ *   <li>No other status code is retried, because {@code "etcdserver: mvcc: required revision
+ *       has been compacted"} or {@code "etcdserver: requested lease not found"} would fail again.
+ *   <li>{@link Lease#keepAliveOnce} is retried on {@code UNAVAILABLE} and {@code INTERNAL} until
+ *       its deadline. {@link Lease#keepAlive} and {@link Watch#watch} streams are opened again
+ *       after a retryable failure until their context ends, and a watch resumes from the
+ *       revision after the last one it reported.
+ * </ul>
+ * A caller sees {@link UnavailableException} when the retries ran out or a write failed with
+ * {@code UNAVAILABLE}. {@link #withRequireLeader} makes a member without a leader fail requests
+ * at once instead of keeping them waiting.
  *
  * <p>Lifecycle: the client owns a context, the parent of every loop it starts. {@link #close()}
  * ends every keep-alive with {@link KeepAliveEnd.Reason#CLIENT_CLOSED}, cancels that context
@@ -53,6 +87,8 @@ import org.slf4j.LoggerFactory;
 public final class Client implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Client.class);
+
+    private static final Key<Boolean> REQUIRE_LEADER = Key.named("lessor-client-require-leader");
 
     /** How long close() waits for the channel and its callback threads to end. */
     private static final Duration CLOSE_WAIT = Duration.ofMillis(500);
@@ -79,6 +115,25 @@ public final class Client implements AutoCloseable {
         this.kv = new KvClient(calls);
         this.lease = new LeaseClient(calls, keepAlives);
         this.watch = new WatchClient(channel, context);
+    }
+
+    /**
+     * Returns a child of {@code ctx} whose requests and watches ask the server to fail at once
+     * when it has no leader, as etcd's Go client does with {@code WithRequireLeader}. etcd then
+     * responds with {@code UNAVAILABLE "etcdserver: no leader"}, which the rules above retry for reads
+     * and throw for writes; a watch stream it ends is opened again after the backoff. Without
+     * it, a member that lost its leader keeps a linearizable read or a write waiting until the
+     * request's deadline (etcd 3.4 gives up on a write after about 7 s with
+     * {@code UNKNOWN "context deadline exceeded"}). A server that always has a leader, such as
+     * a single-node one, ignores it.
+     */
+    public static Context withRequireLeader(Context ctx) {
+        return ctx.with(REQUIRE_LEADER, Boolean.TRUE);
+    }
+
+    /** Returns whether {@code ctx} carries {@link #withRequireLeader}. */
+    static boolean requiresLeader(Context ctx) {
+        return Boolean.TRUE.equals(ctx.value(REQUIRE_LEADER));
     }
 
     /** Returns a builder; {@link Builder#endpoints} is required. */
@@ -156,6 +211,9 @@ public final class Client implements AutoCloseable {
                 .nameResolverFactory(EndpointsNameResolver.factory(config.endpoints()))
                 .defaultServiceConfig(serviceConfig(config))
                 .enableRetry()
+                // etcd's Go client accepts responses of any size up to 2 GiB; gRPC's default of
+                // 4 MiB would fail a large Range or watch response with RESOURCE_EXHAUSTED.
+                .maxInboundMessageSize(Integer.MAX_VALUE)
                 .usePlaintext()
                 .executor(callbacks)
                 .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))

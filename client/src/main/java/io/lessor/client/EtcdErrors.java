@@ -22,6 +22,7 @@ final class EtcdErrors {
             case OUT_OF_RANGE -> switch (message) {
                 case LeaseTtlTooLargeException.MESSAGE -> new LeaseTtlTooLargeException(message, cause);
                 case CompactedRevisionException.MESSAGE -> new CompactedRevisionException(message, cause);
+                case FutureRevisionException.MESSAGE -> new FutureRevisionException(message, cause);
                 default -> new EtcdException(code, message, cause);
             };
             case INVALID_ARGUMENT -> new InvalidRequestException(message, cause);

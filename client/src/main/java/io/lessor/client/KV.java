@@ -1,6 +1,7 @@
 package io.lessor.client;
 
 import com.google.protobuf.ByteString;
+import io.lessor.api.CompactionResponse;
 import io.lessor.api.DeleteRangeResponse;
 import io.lessor.api.PutResponse;
 import io.lessor.api.RangeResponse;
@@ -9,13 +10,20 @@ import io.lessor.api.TxnResponse;
 import io.lessor.context.Context;
 
 /**
- * etcd's KV API: read, write and delete keys, and run transactions. Responses are etcd's own
- * messages, headers included.
+ * etcd's KV API: read, write and delete keys, run transactions, compact the history. Responses
+ * are etcd's own messages, headers included.
+ *
+ * <pre>{@code
+ * KV kv = client.kv();
+ * kv.put(ctx, key, value);
+ * RangeResponse jobs = kv.get(ctx, prefix, GetOptions.withPrefix().limitedTo(100));
+ * TxnResponse swapped = kv.txn(ctx, Txn.when(Compares.value(key).equal(old)).then(Ops.put(key, updated)));
+ * }</pre>
  *
  * <p>Every call takes the caller's {@link Context} first, with the same deadline, cancellation
- * and errors as {@link Lease} describes. Gets are retried on {@code UNAVAILABLE}. Puts,
- * deletes and transactions are sent once, because repeating them is not always safe. gRPC's
- * transparent retry repeats them only when they never reached the server's handler.
+ * and errors as {@link Lease} describes. Gets are retried on {@code UNAVAILABLE}. Puts, deletes,
+ * transactions and compactions are applied at most once, because repeating them is not always
+ * safe. {@link Client} states the rules in full.
  *
  * <p>Thread-safety: every method may be called from any thread.
  */
@@ -30,6 +38,7 @@ public interface KV {
      * Reads a key or a range of keys, as {@code options} select.
      *
      * @throws CompactedRevisionException if {@link GetOptions#revision()} has been compacted
+     * @throws FutureRevisionException if {@link GetOptions#revision()} is newer than the store's
      */
     RangeResponse get(Context ctx, ByteString key, GetOptions options) throws InterruptedException;
 
@@ -39,10 +48,11 @@ public interface KV {
     }
 
     /**
-     * Writes a key, attached to a lease if {@code options} name one.
+     * Writes a key, as {@code options} select.
      *
      * @throws LeaseNotFoundException if the lease does not exist
-     * @throws InvalidRequestException if the key is empty
+     * @throws InvalidRequestException if the key is empty, or an ignore option does not fit the
+     *     request or the key ({@link PutOptions} names the messages)
      */
     PutResponse put(Context ctx, ByteString key, ByteString value, PutOptions options) throws InterruptedException;
 
@@ -62,4 +72,24 @@ public interface KV {
      * @throws InvalidRequestException if the transaction has too many operations or writes a key twice
      */
     TxnResponse txn(Context ctx, TxnRequest request) throws InterruptedException;
+
+    /**
+     * Runs a transaction built with {@link Txn}; see {@link #txn(Context, TxnRequest)}.
+     */
+    default TxnResponse txn(Context ctx, Txn txn) throws InterruptedException {
+        return txn(ctx, txn.toRequest());
+    }
+
+    /**
+     * Compacts the history: drops every version of every key older than {@code revision},
+     * except each key's newest version at or before it. Reads and watches at an older revision
+     * then fail with {@link CompactedRevisionException}.
+     *
+     * @param physical whether to wait until the space is reclaimed in the backend before
+     *     returning, so that a crash cannot bring the old versions back
+     * @throws CompactedRevisionException if {@code revision} is at or below the revision of an
+     *     earlier compaction
+     * @throws FutureRevisionException if {@code revision} is newer than the store's
+     */
+    CompactionResponse compact(Context ctx, long revision, boolean physical) throws InterruptedException;
 }

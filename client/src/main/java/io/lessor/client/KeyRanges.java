@@ -5,6 +5,9 @@ import com.google.protobuf.ByteString;
 /** etcd's encoding of key ranges. */
 final class KeyRanges {
 
+    /** The range end that selects every key from the given one on. */
+    static final ByteString FROM_KEY_END = ByteString.copyFrom(new byte[] {0});
+
     private KeyRanges() {
     }
 
@@ -21,6 +24,31 @@ final class KeyRanges {
                 return ByteString.copyFrom(end, 0, i + 1);
             }
         }
-        return ByteString.copyFrom(new byte[] {0});
+        return FROM_KEY_END;
+    }
+
+    /** Returns the range end to send for {@code key} with one of the three ways to select a range. */
+    static ByteString rangeEnd(ByteString key, boolean prefix, boolean fromKey, ByteString rangeEnd) {
+        if (prefix) {
+            return prefixEnd(key);
+        }
+        if (fromKey) {
+            return FROM_KEY_END;
+        }
+        return rangeEnd;
+    }
+
+    /**
+     * Checks that options select their range in at most one way.
+     *
+     * @throws IllegalArgumentException if more than one of {@code prefix}, {@code fromKey} and a
+     *     non-empty {@code rangeEnd} is set
+     */
+    static void requireOneRange(boolean prefix, boolean fromKey, ByteString rangeEnd) {
+        int ways = (prefix ? 1 : 0) + (fromKey ? 1 : 0) + (rangeEnd.isEmpty() ? 0 : 1);
+        if (ways > 1) {
+            throw new IllegalArgumentException("a range is either a prefix, from a key on, or up to a range end; got prefix="
+                    + prefix + ", fromKey=" + fromKey + " and a range end of " + rangeEnd.size() + " bytes");
+        }
     }
 }

@@ -22,8 +22,9 @@ final class WatchClient implements Watch {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(options, "options");
         if (clientContext.isDone()) {
-            return WatchSubscription.ended(WatchEnd.Reason.CLIENT_CLOSED, new ClientClosedException("the client was closed"));
+            return WatchSubscription.ended(clientContext, WatchEnd.Reason.CLIENT_CLOSED,
+                    new ClientClosedException("the client was closed"));
         }
-        return WatchSubscription.start(channel, ctx, clientContext, key, options);
+        return WatchSubscription.start(Calls.channelFor(ctx, channel), ctx, clientContext, key, options);
     }
 }

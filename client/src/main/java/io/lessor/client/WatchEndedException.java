@@ -14,8 +14,17 @@ public final class WatchEndedException extends RuntimeException {
 
     /** Creates the exception for a watch that ended with {@code end}. */
     public WatchEndedException(WatchEnd end) {
-        super("watch ended: " + end.reason() + " (" + end.cause().getMessage() + ")", end.cause());
+        super(message(end), end.cause());
         this.end = Objects.requireNonNull(end, "end");
+    }
+
+    private static String message(WatchEnd end) {
+        String detail = switch (end.reason()) {
+            case COMPACTED -> "compacted at revision " + end.compactRevision();
+            case CANCELED_BY_SERVER -> "reason: " + (end.cancelReason().isEmpty() ? "none given" : end.cancelReason());
+            default -> String.valueOf(end.cause().getMessage());
+        };
+        return "watch ended: " + end.reason() + " (" + detail + ")";
     }
 
     /** Returns why the watch ended. */

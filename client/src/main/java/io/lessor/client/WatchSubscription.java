@@ -5,8 +5,9 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.lessor.api.WatchCreateRequest;
+import io.lessor.api.Event;
 import io.lessor.api.WatchGrpc;
+import io.lessor.api.WatchProgressRequest;
 import io.lessor.api.WatchRequest;
 import io.lessor.api.WatchResponse;
 import io.lessor.context.Clock;
@@ -16,9 +17,13 @@ import io.lessor.context.Registration;
 import io.lessor.context.Signal;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -28,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * One watch: a Watch stream per attempt, opened again from the next revision after a retryable
  * failure. No thread of its own runs: gRPC's callbacks queue responses and handle the end of
  * an attempt, a timer of the client's clock opens the next attempt after the backoff, and the
- * reader takes responses from the queue.
+ * reader takes responses from the queue. A Flow subscriber gets a virtual thread that reads for it.
  */
 final class WatchSubscription implements Watcher {
 
@@ -36,11 +41,20 @@ final class WatchSubscription implements Watcher {
      * Implementation notes.
      *
      * Flow control: each attempt requests one response from gRPC at the start and one more each
-     * time the reader takes a response, so at most a couple of responses wait in the queue.
+     * time the reader takes a response, or the attempt consumes one itself (the created response,
+     * a fragment), so at most a couple of responses wait in the queue.
      *
-     * Resuming: nextRevision is the first revision not yet reported. It starts at the
-     * revision after the created response's header (when no start revision was given) and
-     * moves to the last event's mod_revision + 1, as etcd's Go client resumes.
+     * Resuming: nextRevision is the first revision not yet reported. It starts at the start
+     * revision, or at the revision after the created response's header when none was given, and
+     * moves to the last event's mod_revision + 1, as etcd's Go client resumes. A periodic
+     * progress notification (it carries the watch's own id) moves it to its header revision + 1.
+     * etcd 3.4 sends those only to watchers that are synced, on the same channel as their events,
+     * so every event up to that revision has been received. The response to a progress request
+     * (watch id -1) does not move it, because etcd 3.4 sends that one at once, possibly ahead of
+     * events still being replayed from history.
+     *
+     * Fragments: a revision split by the server is joined before it is queued or counted in
+     * nextRevision, so a stream that breaks mid-revision replays the whole revision.
      */
 
     private static final Logger log = LoggerFactory.getLogger(WatchSubscription.class);
@@ -49,11 +63,13 @@ final class WatchSubscription implements Watcher {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
     private static final Set<Status.Code> RETRYABLE = Set.of(Status.Code.OK, Status.Code.UNAVAILABLE,
             Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED);
+    /** etcd's watch id for a response that belongs to no watcher, such as a progress response. */
+    private static final long NO_WATCH_ID = -1;
 
     private final Channel channel;
+    private final Context clientContext;
     private final Clock clock;
     private final ByteString key;
-    private final ByteString rangeEnd;
     private final WatchOptions options;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,14 +87,15 @@ final class WatchSubscription implements Watcher {
     // Written under `lock`; volatile so end() reads it without the lock.
     private volatile WatchEnd end;
     private final Signal done = Signal.create();
+    private final AtomicBoolean publisherTaken = new AtomicBoolean();
     private volatile Registration onCallerDone;
     private volatile Registration onClientClosed;
 
-    private WatchSubscription(Channel channel, Clock clock, ByteString key, WatchOptions options) {
+    private WatchSubscription(Channel channel, Context clientContext, ByteString key, WatchOptions options) {
         this.channel = channel;
-        this.clock = clock;
+        this.clientContext = clientContext;
+        this.clock = clientContext.clock();
         this.key = key;
-        this.rangeEnd = options.prefix() ? KeyRanges.prefixEnd(key) : options.rangeEnd();
         this.options = options;
         this.nextRevision = options.startRevision();
     }
@@ -86,7 +103,7 @@ final class WatchSubscription implements Watcher {
     /** Starts a watch that ends with {@code ctx} or with the client's context. */
     static WatchSubscription start(Channel channel, Context ctx, Context clientContext, ByteString key,
             WatchOptions options) {
-        WatchSubscription watch = new WatchSubscription(channel, clientContext.clock(), key, options);
+        WatchSubscription watch = new WatchSubscription(channel, clientContext, key, options);
         watch.open();
         watch.onCallerDone = ctx.done().onFire(() -> watch.finish(WatchEnd.Reason.CONTEXT_DONE, ctx.cause()));
         watch.onClientClosed = clientContext.done().onFire(() -> watch.finish(WatchEnd.Reason.CLIENT_CLOSED,
@@ -99,45 +116,41 @@ final class WatchSubscription implements Watcher {
     }
 
     /** Returns a watch that has ended already, for a client that is closed. */
-    static WatchSubscription ended(WatchEnd.Reason reason, Throwable cause) {
-        WatchSubscription watch = new WatchSubscription(null, Clock.system(), ByteString.EMPTY, WatchOptions.DEFAULT);
+    static WatchSubscription ended(Context clientContext, WatchEnd.Reason reason, Throwable cause) {
+        WatchSubscription watch = new WatchSubscription(null, clientContext, ByteString.EMPTY, WatchOptions.DEFAULT);
         watch.finish(reason, cause);
         return watch;
     }
 
+    // ---- reading -------------------------------------------------------------------------------
+
     @Override
     public WatchResponse next() throws InterruptedException {
-        WatchResponse response;
-        Attempt current;
-        lock.lock();
-        try {
-            while (queue.isEmpty()) {
-                throwIfEnded();
-                changed.await();
-            }
-            response = queue.poll();
-            current = attempt;
-        } finally {
-            lock.unlock();
-        }
-        requestMore(current);
-        return response;
+        return take(0, false);
     }
 
     @Override
     public WatchResponse poll(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        long remainingNanos = timeout.toNanos();
+        return take(timeout.toNanos(), true);
+    }
+
+    /** Takes the next response, waiting at most {@code timeoutNanos} if {@code timed}; null on timeout. */
+    private WatchResponse take(long timeoutNanos, boolean timed) throws InterruptedException {
+        long remainingNanos = timeoutNanos;
         WatchResponse response;
         Attempt current;
         lock.lock();
         try {
             while (queue.isEmpty()) {
                 throwIfEnded();
-                if (remainingNanos <= 0) {
+                if (!timed) {
+                    changed.await();
+                } else if (remainingNanos <= 0) {
                     return null;
+                } else {
+                    remainingNanos = changed.awaitNanos(remainingNanos);
                 }
-                remainingNanos = changed.awaitNanos(remainingNanos);
             }
             response = queue.poll();
             current = attempt;
@@ -146,6 +159,26 @@ final class WatchSubscription implements Watcher {
         }
         requestMore(current);
         return response;
+    }
+
+    @Override
+    public boolean requestProgress() {
+        Attempt current;
+        lock.lock();
+        try {
+            if (end != null) {
+                return false;
+            }
+            current = attempt;
+        } finally {
+            lock.unlock();
+        }
+        if (current == null) {
+            return false;
+        }
+        return current.send(WatchRequest.newBuilder()
+                .setProgressRequest(WatchProgressRequest.getDefaultInstance())
+                .build());
     }
 
     @Override
@@ -156,6 +189,25 @@ final class WatchSubscription implements Watcher {
     @Override
     public Optional<WatchEnd> end() {
         return Optional.ofNullable(end);
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super WatchResponse> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        if (!publisherTaken.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            subscriber.onError(new IllegalStateException("this watch already has a subscriber; it takes one"));
+            return;
+        }
+        Thread.ofVirtual().name("lessor-watch-publisher").start(new WatchPump(subscriber));
     }
 
     private void throwIfEnded() {
@@ -172,29 +224,32 @@ final class WatchSubscription implements Watcher {
         }
     }
 
+    // ---- attempts and the end ------------------------------------------------------------------
+
     /** Opens a new attempt from the next revision, unless the watch has ended. */
     private void open() {
         Attempt opened = new Attempt();
-        long startRevision;
-        lock.lock();
+        // Held until the create request is out, so that requestProgress() and cancel() on this
+        // attempt wait for it: a progress request must not overtake the create.
+        opened.sendLock.lock();
         try {
-            if (end != null) {
-                return;
+            long startRevision;
+            lock.lock();
+            try {
+                if (end != null) {
+                    return;
+                }
+                reopenTimer = null;
+                attempt = opened;
+                startRevision = nextRevision;
+            } finally {
+                lock.unlock();
             }
-            reopenTimer = null;
-            attempt = opened;
-            startRevision = nextRevision;
+            WatchGrpc.newStub(channel).watch(opened);
+            opened.sendLocked(WatchRequest.newBuilder().setCreateRequest(options.createRequest(key, startRevision)).build());
         } finally {
-            lock.unlock();
+            opened.sendLock.unlock();
         }
-        WatchGrpc.newStub(channel).watch(opened);
-        opened.create(WatchCreateRequest.newBuilder()
-                .setKey(key)
-                .setRangeEnd(rangeEnd)
-                .setStartRevision(startRevision)
-                .setPrevKv(options.prevKv())
-                .setProgressNotify(options.progressNotify())
-                .build());
     }
 
     /** Ends the watch with {@code reason} unless it has ended; responses already queued stay readable. */
@@ -236,9 +291,25 @@ final class WatchSubscription implements Watcher {
         }
     }
 
+    /** Ends the watch for a response with {@code canceled} set, with the reason the server gave. */
+    private void finishCanceled(WatchResponse response) {
+        if (response.getCompactRevision() != 0) {
+            finish(WatchEnd.Reason.COMPACTED, new CompactedRevisionException(CompactedRevisionException.MESSAGE,
+                    response.getCompactRevision(), null));
+        } else {
+            finish(WatchEnd.Reason.CANCELED_BY_SERVER, new WatchCanceledException(response.getCancelReason()));
+        }
+    }
+
     /** One Watch stream. Its callbacks act only while it is the current attempt. */
     private final class Attempt implements ClientResponseObserver<WatchRequest, WatchResponse> {
+        // StreamObserver.onNext is not thread-safe, and the reader's progress requests race with
+        // the create request and with cancel().
+        final ReentrantLock sendLock = new ReentrantLock();
         private volatile ClientCallStreamObserver<WatchRequest> requests;
+        // Read and written only by gRPC's callbacks of this call, which never run concurrently.
+        private long watchId = NO_WATCH_ID;
+        private final List<Event> fragments = new ArrayList<>();
 
         @Override
         public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
@@ -246,11 +317,24 @@ final class WatchSubscription implements Watcher {
             requestStream.disableAutoRequestWithInitial(1);
         }
 
-        void create(WatchCreateRequest create) {
+        /** Sends {@code request}; returns {@code false} if the call was cancelled meanwhile. */
+        boolean send(WatchRequest request) {
+            sendLock.lock();
             try {
-                requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
+                return sendLocked(request);
+            } finally {
+                sendLock.unlock();
+            }
+        }
+
+        boolean sendLocked(WatchRequest request) {
+            assert sendLock.isHeldByCurrentThread();
+            try {
+                requests.onNext(request);
+                return true;
             } catch (IllegalStateException cancelledMeanwhile) {
-                // finish() cancelled this attempt before the request went out.
+                // finish() or a failure cancelled this attempt before the request went out.
+                return false;
             }
         }
 
@@ -259,45 +343,78 @@ final class WatchSubscription implements Watcher {
         }
 
         void cancel() {
-            requests.cancel("watch ended by the client", null);
+            sendLock.lock();
+            try {
+                requests.cancel("watch ended by the client", null);
+            } finally {
+                sendLock.unlock();
+            }
         }
 
         @Override
         public void onNext(WatchResponse response) {
             if (response.getCanceled()) {
-                Throwable cause = response.getCompactRevision() != 0
-                        ? new CompactedRevisionException(CompactedRevisionException.MESSAGE + " (compacted at revision "
-                                + response.getCompactRevision() + ")", null)
-                        : new EtcdException(Status.Code.CANCELLED, response.getCancelReason(), null);
                 if (isCurrent()) {
-                    finish(WatchEnd.Reason.CANCELED_BY_SERVER, cause);
+                    finishCanceled(response);
                 }
                 return;
             }
+            if (response.getCreated()) {
+                created(response);
+                requestOne();
+                return;
+            }
+            if (response.getFragment()) {
+                // Not handed to the reader, so ask for the next piece here.
+                fragments.addAll(response.getEventsList());
+                requestOne();
+                return;
+            }
+            queue(joinFragments(response));
+        }
 
+        private void created(WatchResponse response) {
+            watchId = response.getWatchId();
+            lock.lock();
+            try {
+                if (attempt == this) {
+                    backoffNanos = MIN_BACKOFF.toNanos();
+                    if (nextRevision == 0) {
+                        nextRevision = response.getHeader().getRevision() + 1;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private WatchResponse joinFragments(WatchResponse last) {
+            if (fragments.isEmpty()) {
+                return last;
+            }
+            List<Event> events = new ArrayList<>(fragments);
+            events.addAll(last.getEventsList());
+            fragments.clear();
+            return last.toBuilder().clearEvents().addAllEvents(events).build();
+        }
+
+        private void queue(WatchResponse response) {
             lock.lock();
             try {
                 if (attempt != this) {
                     return;
                 }
                 backoffNanos = MIN_BACKOFF.toNanos();
-                if (response.getCreated()) {
-                    if (nextRevision == 0) {
-                        nextRevision = response.getHeader().getRevision() + 1;
-                    }
-                } else {
-                    if (response.getEventsCount() > 0) {
-                        nextRevision = response.getEvents(response.getEventsCount() - 1).getKv().getModRevision() + 1;
-                    }
-                    queue.add(response);
-                    changed.signalAll();
+                int count = response.getEventsCount();
+                if (count > 0) {
+                    nextRevision = response.getEvents(count - 1).getKv().getModRevision() + 1;
+                } else if (response.getWatchId() == watchId && watchId != NO_WATCH_ID) {
+                    nextRevision = Math.max(nextRevision, response.getHeader().getRevision() + 1);
                 }
+                queue.add(response);
+                changed.signalAll();
             } finally {
                 lock.unlock();
-            }
-            // The created response is not handed to the reader, so ask for the next one here.
-            if (response.getCreated()) {
-                requestOne();
             }
         }
 
@@ -342,5 +459,136 @@ final class WatchSubscription implements Watcher {
                 lock.unlock();
             }
         }
+    }
+
+    // ---- the Flow view -------------------------------------------------------------------------
+
+    /**
+     * Delivers queued responses to a Flow subscriber as it requests them, on a virtual thread
+     * that exits when the end is delivered or the subscriber cancels. The end goes out at the
+     * latest when the client closes, even to a subscriber that requests nothing more, so the
+     * thread never outlives the client.
+     */
+    private final class WatchPump implements Runnable, Flow.Subscription {
+        private final Flow.Subscriber<? super WatchResponse> subscriber;
+        // @GuardedBy("lock")
+        private long demand;
+        // @GuardedBy("lock")
+        private boolean cancelled;
+        // @GuardedBy("lock"): set by a request of zero or fewer items, which Flow treats as an error.
+        private boolean invalidRequest;
+        // @GuardedBy("lock")
+        private boolean clientClosed;
+
+        WatchPump(Flow.Subscriber<? super WatchResponse> subscriber) {
+            this.subscriber = subscriber;
+        }
+
+        @Override
+        public void request(long n) {
+            lock.lock();
+            try {
+                if (n <= 0) {
+                    invalidRequest = true;
+                } else {
+                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            lock.lock();
+            try {
+                cancelled = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void clientClosed() {
+            lock.lock();
+            try {
+                clientClosed = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void run() {
+            Registration onClose = clientContext.done().onFire(this::clientClosed);
+            try {
+                subscriber.onSubscribe(this);
+                deliver();
+            } catch (RuntimeException | Error e) {
+                // A subscriber that throws has broken the Flow contract; stop delivering to it.
+                log.warn("watch subscriber failed, delivery stopped: key={}", key.toStringUtf8(), e);
+            } finally {
+                onClose.stop();
+            }
+        }
+
+        private void deliver() {
+            while (true) {
+                WatchResponse item = null;
+                WatchEnd ended = null;
+                Attempt current = null;
+                lock.lock();
+                try {
+                    while (!cancelled && !invalidRequest && !(demand > 0 && !queue.isEmpty()) && !endDue()) {
+                        changed.awaitUninterruptibly();
+                    }
+                    if (cancelled) {
+                        return;
+                    }
+                    if (!invalidRequest) {
+                        if (endDue()) {
+                            ended = end;
+                        } else {
+                            item = queue.poll();
+                            demand--;
+                            current = attempt;
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+
+                if (item != null) {
+                    requestMore(current);
+                    subscriber.onNext(item);
+                } else if (ended == null) {
+                    subscriber.onError(new IllegalArgumentException("Flow.Subscription.request needs a positive count"));
+                    return;
+                } else {
+                    boolean normal = ended.reason() == WatchEnd.Reason.CONTEXT_DONE
+                            || ended.reason() == WatchEnd.Reason.CLIENT_CLOSED;
+                    if (normal) {
+                        subscriber.onComplete();
+                    } else {
+                        subscriber.onError(new WatchEndedException(ended));
+                    }
+                    return;
+                }
+            }
+        }
+
+        /** Returns whether the end goes out next: every response before it is delivered, or the client closed. */
+        private boolean endDue() {
+            assert lock.isHeldByCurrentThread();
+            return end != null && (queue.isEmpty() || clientClosed);
+        }
+    }
+
+    @Override
+    public String toString() {
+        WatchEnd ended = end;
+        return "Watcher[" + key.toStringUtf8() + ", " + (ended == null ? "running" : "ended: " + ended.reason()) + "]";
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -192,6 +193,49 @@ class KeepAliveTest {
             assertThat(failure.get()).isNull();
             assertThat(items.get(0).getID()).isEqualTo(id);
             client.lease().revoke(background, id);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void publisherEndsSubscriberThatNeverRequests(Server server) throws Exception {
+        AtomicBoolean completed = new AtomicBoolean();
+        AtomicInteger delivered = new AtomicInteger();
+        long id;
+        KeepAlive keepAlive;
+        try (Client client = servers.client(server)) {
+            id = client.lease().grant(background, 10).getID();
+            keepAlive = client.lease().keepAlive(background, id);
+            keepAlive.subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    // Requests nothing, so the first renewal stays in the buffer.
+                }
+
+                @Override
+                public void onNext(LeaseKeepAliveResponse item) {
+                    delivered.incrementAndGet();
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                }
+
+                @Override
+                public void onComplete() {
+                    completed.set(true);
+                }
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> keepAlive.received() > 0);
+        }
+
+        // The delivery thread ends with the client even though the subscriber never asked for
+        // the buffered response; the leak check after the test proves the thread is gone.
+        await().atMost(Duration.ofSeconds(2)).untilTrue(completed);
+        assertThat(delivered).hasValue(0);
+        assertThat(keepAlive.dropped()).isPositive();
+        try (Client other = servers.client(server)) {
+            other.lease().revoke(background, id);
         }
     }
 

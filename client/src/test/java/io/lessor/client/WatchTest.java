@@ -139,8 +139,7 @@ class WatchTest {
             assertThat(events(watcher, 1).get(0).getKv().getValue()).isEqualTo(bytes("before"));
 
             servers.restart(server, Duration.ofMillis(500));
-            // A get is retried on UNAVAILABLE and so reconnects; a put is sent once, and would
-            // fail on the connection that the restart broke.
+            // Waits until the restarted server serves reads, so the puts below go to it.
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.kv().get(ctx, key).getKvsCount() == 1);
             client.kv().put(ctx, key, bytes("after-1"));
             client.kv().put(ctx, key, bytes("after-2"));

@@ -262,18 +262,23 @@ final class KeepAliveSubscription implements KeepAlive {
                 KeepAliveEnd ended = null;
                 lock.lock();
                 try {
-                    while (!cancelled && !invalidRequest && !(demand > 0 && !buffer.isEmpty())
-                            && !(buffer.isEmpty() && end != null)) {
+                    // The end goes out without demand, as Flow allows, so a subscriber that
+                    // stops requesting cannot keep this thread after the keep-alive ends.
+                    while (!cancelled && !invalidRequest && !(demand > 0 && !buffer.isEmpty()) && end == null) {
                         changed.awaitUninterruptibly();
                     }
                     if (cancelled) {
                         return;
                     }
                     if (!invalidRequest) {
-                        if (!buffer.isEmpty()) {
+                        if (demand > 0 && !buffer.isEmpty()) {
                             item = buffer.poll();
                             demand--;
                         } else {
+                            // Responses the subscriber has not asked for are stale once the
+                            // keep-alive has ended; they count as dropped.
+                            dropped.addAndGet(buffer.size());
+                            buffer.clear();
                             ended = end;
                         }
                     }
