@@ -41,7 +41,8 @@ class NoLeaderTest {
         ByteString key = bytes("no-leader-test/" + UUID.randomUUID());
         try (Client client = servers.client(server); CancelableContext ctx = background.withCancel()) {
             Context leader = Client.withRequireLeader(ctx);
-            Watcher watcher = client.watch().watch(leader, key, WatchOptions.DEFAULT);
+            long next = client.kv().get(ctx, key).getHeader().getRevision() + 1;
+            Watcher watcher = client.watch().watch(leader, key, WatchOptions.DEFAULT.fromRevision(next));
 
             long revision = client.kv().put(leader, key, bytes("v")).getHeader().getRevision();
             WatchResponse response = watcher.poll(Duration.ofSeconds(10));

@@ -96,7 +96,10 @@ class WatchFeaturesTest {
     void requestProgressReturnsRevisionAfterEvents(Server server) throws Exception {
         ByteString key = bytes("watch-features/" + UUID.randomUUID());
         try (Client client = servers.client(server); CancelableContext ctx = background.withCancel()) {
-            Watcher watcher = client.watch().watch(ctx, key, WatchOptions.DEFAULT);
+            // From the next revision, so the put below is seen even if it lands before the
+            // server has registered the watch.
+            long next = client.kv().get(ctx, key).getHeader().getRevision() + 1;
+            Watcher watcher = client.watch().watch(ctx, key, WatchOptions.DEFAULT.fromRevision(next));
             long written = client.kv().put(ctx, key, bytes("1")).getHeader().getRevision();
             events(watcher, 1);
 

@@ -40,8 +40,10 @@ class WatchPublisherTest {
     void deliversOnlyWhatWasRequested(Server server) throws Exception {
         ByteString key = bytes("watch-publisher/" + UUID.randomUUID());
         try (Client client = servers.client(server); CancelableContext ctx = background.withCancel()) {
-            Watcher watcher = client.watch().watch(ctx, key, WatchOptions.DEFAULT);
-            Watcher reference = client.watch().watch(ctx, key, WatchOptions.DEFAULT);
+            // From the next revision: the calls may open after the puts below reach the server.
+            long next = client.kv().get(ctx, key).getHeader().getRevision() + 1;
+            Watcher watcher = client.watch().watch(ctx, key, WatchOptions.DEFAULT.fromRevision(next));
+            Watcher reference = client.watch().watch(ctx, key, WatchOptions.DEFAULT.fromRevision(next));
             await().atMost(Duration.ofSeconds(5)).until(() -> client.openCalls() == 2);
             RecordingSubscriber<WatchResponse> subscriber = new RecordingSubscriber<>(1);
             watcher.subscribe(subscriber);

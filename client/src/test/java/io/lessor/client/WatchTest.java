@@ -88,8 +88,8 @@ class WatchTest {
             long id = client.lease().grant(ctx, 30).getID();
             client.kv().put(ctx, bytes(prefix + "a"), bytes("1"), PutOptions.withLease(id));
             client.kv().put(ctx, bytes(prefix + "b"), bytes("2"), PutOptions.withLease(id));
-            Watcher watcher = client.watch().watch(ctx, bytes(prefix), WatchOptions.withPrefix());
-            await().atMost(Duration.ofSeconds(2)).until(() -> client.openCalls() >= 1);
+            long next = client.kv().get(ctx, bytes(prefix)).getHeader().getRevision() + 1;
+            Watcher watcher = client.watch().watch(ctx, bytes(prefix), WatchOptions.withPrefix().fromRevision(next));
 
             client.lease().revoke(ctx, id);
             List<Event> events = events(watcher, 2);
@@ -134,7 +134,8 @@ class WatchTest {
     void restartedServerResumesWithoutLoss(Server server) throws Exception {
         ByteString key = bytes("watch-test/" + UUID.randomUUID());
         try (Client client = servers.client(server); CancelableContext ctx = background.withCancel()) {
-            Watcher watcher = client.watch().watch(ctx, key, WatchOptions.DEFAULT);
+            long next = client.kv().get(ctx, key).getHeader().getRevision() + 1;
+            Watcher watcher = client.watch().watch(ctx, key, WatchOptions.DEFAULT.fromRevision(next));
             client.kv().put(ctx, key, bytes("before"));
             assertThat(events(watcher, 1).get(0).getKv().getValue()).isEqualTo(bytes("before"));
 

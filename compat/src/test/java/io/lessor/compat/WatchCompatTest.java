@@ -8,8 +8,8 @@ import static io.lessor.compat.support.Requests.put;
 import static io.lessor.compat.support.Requests.revoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.gson.JsonParser;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -22,6 +22,8 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.lessor.api.CompactionRequest;
+import io.lessor.api.KVGrpc;
+import io.lessor.api.PutResponse;
 import io.lessor.api.Event;
 import io.lessor.api.WatchCancelRequest;
 import io.lessor.api.WatchCreateRequest;
@@ -236,10 +238,6 @@ class WatchCompatTest {
 
     @OnBothTargets
     void startBelowCompactedRevision(TargetKind kind) throws Exception {
-        // TODO: Lessor sends the events of a watch that starts exactly at the compacted revision
-        // in one response per revision (4, then 5), where etcd sends them together; compared on
-        // etcd only until the catch-up merges them.
-        assumeTrue(kind == TargetKind.ETCD, "Lessor splits the replay from the compacted revision by revision");
         Transcript t = differential.run(kind, (target, out) -> {
             for (int i = 1; i <= 4; i++) {
                 target.kv().put(put("w/a", "v" + i));
@@ -273,6 +271,78 @@ class WatchCompatTest {
         WatchResponse canceled = t.response("below: canceled", WatchResponse.class);
         assertThat(canceled.getCanceled()).isTrue();
         assertThat(canceled.getCompactRevision()).isEqualTo(4);
+        WatchResponse events = t.response("at: events 0", WatchResponse.class);
+        assertThat(events.getEventsList()).extracting(e -> e.getKv().getModRevision()).containsExactly(4L, 5L);
+        assertThat(t.noteText("at the end")).isEqualTo("nothing");
+    }
+
+    @OnBothTargets
+    void catchUpSendsThousandRevisionsPerResponse(TargetKind kind) throws Exception {
+        Transcript t = differential.run(kind, (target, out) -> {
+            // given 1200 revisions that alternate a put and a delete of w/k, then one of w/other
+            for (int i = 0; i < 600; i++) {
+                target.kv().put(put("w/k", "v" + i));
+                target.kv().deleteRange(delete("w/k"));
+            }
+            target.kv().put(put("w/other", "x"));
+
+            // when watchers of w/k start at revision 1: one of every event, one without deletes
+            StreamRecorder<WatchResponse> all = openWatch(target,
+                    WatchCreateRequest.newBuilder().setKey(bytes("w/k")).setStartRevision(1));
+            out.record("all: created", all.next(STREAM_WAIT));
+            StreamRecorder<WatchResponse> puts = openWatch(target, WatchCreateRequest.newBuilder()
+                    .setKey(bytes("w/k")).setStartRevision(1).addFilters(WatchCreateRequest.FilterType.NODELETE));
+            out.record("puts: created", puts.next(STREAM_WAIT));
+
+            // then each gets 1000 revisions in one response and the other 200 in a second, with
+            // the current revision in both headers. The filter does not change the grouping.
+            out.record("all: first", all.next(STREAM_WAIT));
+            out.record("all: second", all.next(STREAM_WAIT));
+            out.record("puts: first", puts.next(STREAM_WAIT));
+            out.record("puts: second", puts.next(STREAM_WAIT));
+            recordNothingMore(out, "at the end", all, puts);
+            all.cancel();
+            puts.cancel();
+        });
+
+        assertThat(t.response("all: first", WatchResponse.class).getEventsCount()).isEqualTo(1000);
+        assertThat(t.response("all: second", WatchResponse.class).getEventsCount()).isEqualTo(200);
+        assertThat(t.response("all: second", WatchResponse.class).getHeader().getRevision()).isEqualTo(1202);
+        assertThat(t.response("puts: first", WatchResponse.class).getEventsCount()).isEqualTo(500);
+        assertThat(t.response("puts: second", WatchResponse.class).getEventsCount()).isEqualTo(100);
+        assertThat(t.noteText("at the end")).isEqualTo("nothing");
+    }
+
+    @OnBothTargets
+    void catchUpCountsOnlyRevisionsInRange(TargetKind kind) throws Exception {
+        Transcript t = differential.run(kind, (target, out) -> {
+            // given three puts of w/a with 1100 revisions of other keys around them
+            target.kv().put(put("w/a", "1"));
+            putOtherKeys(target, 600);
+            target.kv().put(put("w/a", "2"));
+            putOtherKeys(target, 500);
+            target.kv().put(put("w/a", "3"));
+
+            // when watchers start at revision 1, on one stream: one on w/a and one on the prefix
+            StreamRecorder<WatchResponse> watch = new StreamRecorder<>();
+            StreamObserver<WatchRequest> requests = target.watchAsync().watch(watch);
+            requests.onNext(create(WatchCreateRequest.newBuilder().setKey(bytes("w/a")).setStartRevision(1)));
+            out.record("key: created", watch.next(STREAM_WAIT));
+            requests.onNext(create(prefix("w/").setStartRevision(1)));
+            out.record("prefix: created", watch.next(STREAM_WAIT));
+
+            // then the key watcher gets its three revisions in one response, because the other
+            // keys' revisions do not count, and the prefix watcher gets 1000 revisions, then 103
+            recordSortedByWatchId(out, "replay", watch, 3);
+            recordNothingMore(out, "at the end", watch);
+            watch.cancel();
+        });
+
+        WatchResponse key = t.response("replay 0", WatchResponse.class);
+        assertThat(key.getEventsList()).extracting(e -> e.getKv().getModRevision()).containsExactly(2L, 603L, 1104L);
+        assertThat(key.getHeader().getRevision()).isEqualTo(1104);
+        assertThat(t.response("replay 1", WatchResponse.class).getEventsCount()).isEqualTo(1000);
+        assertThat(t.response("replay 2", WatchResponse.class).getEventsCount()).isEqualTo(103);
     }
 
     @OnBothTargets
@@ -518,6 +588,21 @@ class WatchCompatTest {
             }
         }
         out.note(label, extra.isEmpty() ? "nothing" : String.join(" | ", extra));
+    }
+
+    /**
+     * Puts {@code count} revisions under w/o/, many in flight at once. All have the same key and
+     * value, so the revisions read the same on both servers whatever order they commit in.
+     */
+    private static void putOtherKeys(Target target, int count) throws Exception {
+        KVGrpc.KVFutureStub async = KVGrpc.newFutureStub(target.channel()).withDeadlineAfter(Target.RPC_DEADLINE);
+        List<ListenableFuture<PutResponse>> puts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            puts.add(async.put(put("w/o/x", "v")));
+        }
+        for (ListenableFuture<PutResponse> put : puts) {
+            put.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     private static long lastModRevision(WatchResponse response) {

@@ -29,9 +29,21 @@ final class ServerMain implements LessorServer {
     }
 
     static LessorServer start(ServerConfig config) throws IOException {
-        Engine engine = LocalEngine.open(config, Clock.system());
+        return start(config, Clock.system(), () -> { });
+    }
+
+    /**
+     * Starts a server on {@code clock}. {@code beforeServing} runs after storage is open and
+     * before the leases are promoted and the port opens; tests use it to stand for a slow start.
+     */
+    static LessorServer start(ServerConfig config, Clock clock, Runnable beforeServing) throws IOException {
+        Engine engine = LocalEngine.open(config, clock);
         GrpcFrontend frontend;
         try {
+            beforeServing.run();
+            // etcd starts lease expiry when its member becomes leader, which is when it can
+            // serve; here that is now, just before the port opens, however long the start took.
+            engine.promote();
             frontend = GrpcFrontend.start(config, engine);
         } catch (IOException | RuntimeException e) {
             engine.close();

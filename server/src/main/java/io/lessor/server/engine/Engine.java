@@ -63,6 +63,14 @@ public interface Engine extends AutoCloseable {
 
     CompletableFuture<LeaseLeasesResponse> leaseLeases();
 
+    /**
+     * Starts the expiry of leases restored from storage: each gets its TTL plus etcd's 1 s
+     * election timeout from now. The server calls this once, just before it begins serving;
+     * until then restored leases do not expire. Leases granted before the call get the same
+     * fresh TTL.
+     */
+    void promote();
+
     /** Returns a header for the current state: ids, current revision and term. */
     ResponseHeader header();
 

@@ -276,6 +276,13 @@ public final class LocalEngine implements Engine {
         });
     }
 
+    @Override
+    public void promote() {
+        lessor.promote(Lessor.PROMOTE_EXTENSION);
+        LOG.info("engine: promoted member-id={}; {} leases expire from now, with {} ms extra",
+                hex(identity.memberId()), lessor.size(), Lessor.PROMOTE_EXTENSION.toMillis());
+    }
+
     /** Proposes a revoke for each lease that has expired, up to the configured number per check. */
     private void revokeExpiredLeases() {
         for (long leaseId : lessor.takeExpired(config.maxExpiredRevokesPerCheck())) {

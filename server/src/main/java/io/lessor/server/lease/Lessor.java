@@ -3,6 +3,7 @@ package io.lessor.server.lease;
 import com.google.protobuf.ByteString;
 import io.lessor.context.Clock;
 import io.lessor.server.EtcdError;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Who calls what: the applier, on the writer thread, is the only caller of {@link #grant},
  * {@link #remove}, {@link #attach} and {@link #detach}; clients renew and read from any thread;
- * the expiry loop calls {@link #takeExpired} and, when a revoke fails, {@link #revokeFailed}.
+ * the expiry loop calls {@link #takeExpired} and, when a revoke fails, {@link #revokeFailed};
+ * the engine calls {@link #restore} for each stored lease at start and {@link #promote} once,
+ * when the server begins serving.
  *
  * <p>Thread-safety: all methods may be called from any thread. Expiry changes take one lock,
  * held for O(log n) in the number of leases; reads of the table take none.
@@ -96,28 +99,61 @@ public final class Lessor {
     }
 
     /**
-     * Extra time a lease restored at start gets on top of its TTL. etcd gives every lease its
-     * election timeout (1 s by default) when a member becomes leader, restart included, so
-     * TimeToLive right after a restart reads the full TTL rather than one second less.
+     * Extra time every lease gets on top of its TTL when the lessor is promoted. etcd's lessor
+     * gives leases its election timeout (1 s by default) when its member becomes leader, restart
+     * included, so TimeToLive right after a restart reads the full TTL rather than one second less.
      */
-    static final long RESTORE_EXTENSION_NANOS = NANOS_PER_SECOND;
+    public static final Duration PROMOTE_EXTENSION = Duration.ofSeconds(1);
 
     /**
-     * Puts back a lease loaded from storage with a fresh full TTL plus
-     * {@link #RESTORE_EXTENSION_NANOS}, as etcd does on restart. The minimum TTL applies again.
+     * How far ahead a restored lease's expiry lies until {@link #promote}: about 146 years, so it
+     * never expires before, and differences with any nanoTime value still fit in a long.
+     */
+    private static final long UNPROMOTED_EXPIRY_NANOS = Long.MAX_VALUE / 2;
+
+    /**
+     * Puts back a lease loaded from storage. It does not expire until {@link #promote} gives it
+     * its TTL, as a restored lease in etcd waits for its member to become leader. The minimum TTL
+     * applies again.
      */
     public Lease restore(long id, long ttlSeconds) {
-        return insert(id, Math.max(ttlSeconds, minTtlSeconds), RESTORE_EXTENSION_NANOS);
+        lock.lock();
+        try {
+            // Not in the expiry heap: promote() adds it with its real expiry.
+            Lease lease = new Lease(id, Math.max(ttlSeconds, minTtlSeconds), clock.nanoTime() + UNPROMOTED_EXPIRY_NANOS);
+            leases.put(id, lease);
+            return lease;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts expiry: every lease in the table expires its TTL plus {@code extension} from now, as
+     * etcd's lessor does on Promote. The server calls this once, when it begins serving, so the
+     * time spent opening storage does not count against restored leases.
+     */
+    public void promote(Duration extension) {
+        long extensionNanos = extension.toNanos();
+        lock.lock();
+        try {
+            long now = clock.nanoTime();
+            for (Lease lease : leases.values()) {
+                if (lease.removed || lease.revoking) {
+                    continue;
+                }
+                lease.expiryNanos = now + lease.ttlSeconds() * NANOS_PER_SECOND + extensionNanos;
+                expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Lease insert(long id, long ttlSeconds) {
-        return insert(id, ttlSeconds, 0);
-    }
-
-    private Lease insert(long id, long ttlSeconds, long extraNanos) {
         lock.lock();
         try {
-            Lease lease = new Lease(id, ttlSeconds, clock.nanoTime() + ttlSeconds * NANOS_PER_SECOND + extraNanos);
+            Lease lease = new Lease(id, ttlSeconds, clock.nanoTime() + ttlSeconds * NANOS_PER_SECOND);
             leases.put(id, lease);
             expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
             return lease;

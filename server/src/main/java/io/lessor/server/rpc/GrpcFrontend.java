@@ -1,11 +1,13 @@
 package io.lessor.server.rpc;
 
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.lessor.server.ServerConfig;
 import io.lessor.server.engine.Engine;
+import io.lessor.server.gateway.HttpGateway;
 import io.lessor.server.watch.WatchConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server: etcd's KV, Lease, Watch, Maintenance, Cluster and Auth services plus
- * {@code grpc.health.v1.Health}, on Netty, with handlers on virtual threads.
+ * {@code grpc.health.v1.Health}, on Netty, with handlers on virtual threads. The same port
+ * serves etcd's HTTP/JSON gateway ({@link HttpGateway}) to HTTP/1.x clients.
  *
  * <p>HTTP/2 keep-alive: clients may ping every 5 s, also without open calls, as etcd permits;
  * grpc-java's default minimum of 5 minutes would close jetcd's connections with GOAWAY on its 30 s pings.
@@ -37,14 +40,16 @@ public final class GrpcFrontend {
     static final Duration MIN_CLIENT_PING_INTERVAL = Duration.ofSeconds(5);
 
     private final Server server;
+    private final HttpGateway gateway;
     private final ExecutorService handlers;
     private final OpenStreams streams;
     private final HealthStatusManager health;
     private final WatchService watches;
 
-    private GrpcFrontend(Server server, ExecutorService handlers, OpenStreams streams, HealthStatusManager health,
-            WatchService watches) {
+    private GrpcFrontend(Server server, HttpGateway gateway, ExecutorService handlers, OpenStreams streams,
+            HealthStatusManager health, WatchService watches) {
         this.server = server;
+        this.gateway = gateway;
         this.handlers = handlers;
         this.streams = streams;
         this.health = health;
@@ -64,31 +69,44 @@ public final class GrpcFrontend {
         ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-handler-", 0).factory());
 
         WatchService watches = new WatchService(engine, WatchConfig.defaults(config.maxRequestBytes()), streams);
+        List<ServerServiceDefinition> services = List.of(
+                new KvService(engine, limits, config.maxTxnOps()).definition(),
+                new LeaseService(engine, limits, streams).bindService(),
+                watches.bindService(),
+                new MaintenanceService(engine).bindService(),
+                new ClusterService(engine, config.name(), config.advertiseClientUrls(), config.advertisePeerUrls())
+                        .bindService(),
+                new AuthService(engine).bindService());
+        HttpGateway gateway;
+        try {
+            gateway = HttpGateway.start(services, handlers, new HttpGateway.Settings(
+                    limits.maxInboundMessageBytes(), config.maxTxnOps(), MaintenanceService.ETCD_VERSION));
+        } catch (IOException | RuntimeException e) {
+            handlers.shutdownNow();
+            throw e;
+        }
+
         List<InetSocketAddress> addresses = config.listenClientAddresses();
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0), gateway.serverCredentials());
         for (InetSocketAddress extra : addresses.subList(1, addresses.size())) {
             builder.addListenAddress(extra);
         }
-        Server server = builder
-                .executor(handlers)
+        builder.executor(handlers)
                 .maxInboundMessageSize(limits.maxInboundMessageBytes())
                 .permitKeepAliveTime(MIN_CLIENT_PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
-                .permitKeepAliveWithoutCalls(true)
-                .addService(new KvService(engine, limits))
-                .addService(new LeaseService(engine, limits, streams))
-                .addService(watches)
-                .addService(new MaintenanceService(engine))
-                .addService(new ClusterService(engine, config.name(), config.advertiseClientUrls(), config.advertisePeerUrls()))
-                .addService(new AuthService(engine))
-                .addService(health.getHealthService())
-                .build();
+                .permitKeepAliveWithoutCalls(true);
+        for (ServerServiceDefinition service : services) {
+            builder.addService(service);
+        }
+        Server server = builder.addService(health.getHealthService()).build();
         try {
             server.start();
         } catch (IOException e) {
+            gateway.shutdownNow();
             handlers.shutdownNow();
             throw new IOException("cannot listen on " + addresses + ": " + e.getMessage(), e);
         }
-        return new GrpcFrontend(server, handlers, streams, health, watches);
+        return new GrpcFrontend(server, gateway, handlers, streams, health, watches);
     }
 
     /** Returns the bound addresses, with the real port where port 0 was configured. */
@@ -110,11 +128,16 @@ public final class GrpcFrontend {
     public void stop(Duration grace) {
         health.enterTerminalState();
         server.shutdown();
+        gateway.shutdown();
         streams.stopAll();
         try {
-            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            long deadlineNanos = System.nanoTime() + grace.toNanos();
+            boolean stopped = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)
+                    && gateway.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!stopped) {
                 LOG.warn("rpc: calls still running {} ms after stop began; cancelling them", grace.toMillis());
                 server.shutdownNow();
+                gateway.shutdownNow();
                 // Cancelled calls end at once unless their connection is stuck, as with a client
                 // that stopped reading. The stop waits for those only up to this bound.
                 if (!server.awaitTermination(FORCED_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -124,8 +147,11 @@ public final class GrpcFrontend {
             }
         } catch (InterruptedException e) {
             server.shutdownNow();
+            gateway.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        // Closes the in-process channel, which no call uses any more.
+        gateway.shutdownNow();
         handlers.shutdownNow();
         // A call whose connection died during the stop may never have closed its watch stream.
         watches.closeAll();

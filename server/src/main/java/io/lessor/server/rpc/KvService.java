@@ -1,5 +1,8 @@
 package io.lessor.server.rpc;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.lessor.api.CompactionRequest;
 import io.lessor.api.CompactionResponse;
@@ -12,17 +15,53 @@ import io.lessor.api.RangeRequest;
 import io.lessor.api.RangeResponse;
 import io.lessor.api.TxnRequest;
 import io.lessor.api.TxnResponse;
+import io.lessor.server.EtcdError;
 import io.lessor.server.engine.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** etcd's KV service: each call goes to the engine after the request size check. */
+/**
+ * etcd's KV service: each call goes to the engine after the request size check. Serve it
+ * through {@link #definition()}, whose Txn requests are parsed by {@link TxnRequestMarshaller},
+ * so that nesting as deep as etcd serves parses.
+ */
 final class KvService extends KVGrpc.KVImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KvService.class);
 
     private final Engine engine;
     private final RequestLimits limits;
+    private final int maxTxnOps;
 
-    KvService(Engine engine, RequestLimits limits) {
+    KvService(Engine engine, RequestLimits limits, int maxTxnOps) {
         this.engine = engine;
         this.limits = limits;
+        this.maxTxnOps = maxTxnOps;
+    }
+
+    /**
+     * Returns the service definition to serve: the generated one with Txn's request parser
+     * replaced (the generated {@code bindService} is final, so this is a separate method).
+     */
+    ServerServiceDefinition definition() {
+        ServerServiceDefinition generated = bindService();
+        String txnName = KVGrpc.getTxnMethod().getFullMethodName();
+        // A builder by name, because the generated service descriptor insists on its own method descriptors.
+        ServerServiceDefinition.Builder definition =
+                ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
+        for (ServerMethodDefinition<?, ?> method : generated.getMethods()) {
+            if (method.getMethodDescriptor().getFullMethodName().equals(txnName)) {
+                @SuppressWarnings("unchecked")
+                ServerMethodDefinition<TxnRequest, TxnResponse> txn = (ServerMethodDefinition<TxnRequest, TxnResponse>) method;
+                MethodDescriptor<TxnRequest, TxnResponse> descriptor = txn.getMethodDescriptor()
+                        .toBuilder(new TxnRequestMarshaller(maxTxnOps), txn.getMethodDescriptor().getResponseMarshaller())
+                        .build();
+                definition.addMethod(ServerMethodDefinition.create(descriptor, txn.getServerCallHandler()));
+            } else {
+                definition.addMethod(method);
+            }
+        }
+        return definition.build();
     }
 
     @Override
@@ -42,6 +81,11 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
+        if (request == TxnRequestMarshaller.TOO_DEEP) {
+            LOG.debug("rpc: txn nested deeper than max-txn-ops={} allows; rejected before parsing all of it", maxTxnOps);
+            observer.onError(EtcdError.TOO_MANY_TXN_OPS.status().asRuntimeException());
+            return;
+        }
         Replies.unary(limits.checked(request, engine::txn), observer);
     }
 

@@ -14,14 +14,20 @@ import java.util.Objects;
  * @param maxPendingBytesPerWatcher the serialized size of events a watcher may have queued for its
  *     client. Past it, the watcher stops taking live events and is caught up from storage
  *     instead. One revision is always queued, whatever its size
- * @param maxRevisionsPerCatchUp how many revisions one read from storage covers when a watcher
- *     is caught up. etcd sends at most 1000 revisions in one catch-up response
+ * @param maxRevisionsPerCatchUp how many revisions with events in a watcher's range one catch-up
+ *     response may hold, and how many revisions one read from storage covers. etcd 3.4 sends at
+ *     most 1000 such revisions in one catch-up response
+ * @param streamBufferResponses how many responses a stream queues before a watcher's new
+ *     revisions join its response that is still queued, up to {@code maxRevisionsPerCatchUp}
+ *     revisions in one response. etcd 3.4 buffers 1024 responses per stream; once that buffer is
+ *     full, it sends a slow watcher's revisions in batches
  */
 public record WatchConfig(
         Duration progressNotifyInterval,
         int fragmentBytes,
         int maxPendingBytesPerWatcher,
-        int maxRevisionsPerCatchUp) {
+        int maxRevisionsPerCatchUp,
+        int streamBufferResponses) {
 
     /** etcd's progress notify interval. */
     public static final Duration DEFAULT_PROGRESS_NOTIFY_INTERVAL = Duration.ofMinutes(10);
@@ -34,10 +40,12 @@ public record WatchConfig(
         if (progressNotifyInterval.isNegative() || progressNotifyInterval.isZero()) {
             throw new IllegalArgumentException("progress notify interval must be positive, got " + progressNotifyInterval);
         }
-        if (fragmentBytes < 1 || maxPendingBytesPerWatcher < 1 || maxRevisionsPerCatchUp < 1) {
+        if (fragmentBytes < 1 || maxPendingBytesPerWatcher < 1 || maxRevisionsPerCatchUp < 1
+                || streamBufferResponses < 1) {
             throw new IllegalArgumentException("watch limits must be positive, got fragment " + fragmentBytes
                     + " bytes, pending " + maxPendingBytesPerWatcher + " bytes, catch-up "
-                    + maxRevisionsPerCatchUp + " revisions");
+                    + maxRevisionsPerCatchUp + " revisions, stream buffer " + streamBufferResponses
+                    + " responses");
         }
     }
 
@@ -47,16 +55,30 @@ public record WatchConfig(
      */
     public static WatchConfig defaults(int maxRequestBytes) {
         return new WatchConfig(DEFAULT_PROGRESS_NOTIFY_INTERVAL, maxRequestBytes + FRAGMENT_OVERHEAD_BYTES,
-                256 * 1024, 1000);
+                256 * 1024, 1000, 1024);
     }
 
     /** Returns a copy with another progress notify interval. */
     public WatchConfig withProgressNotifyInterval(Duration interval) {
-        return new WatchConfig(interval, fragmentBytes, maxPendingBytesPerWatcher, maxRevisionsPerCatchUp);
+        return new WatchConfig(interval, fragmentBytes, maxPendingBytesPerWatcher, maxRevisionsPerCatchUp,
+                streamBufferResponses);
     }
 
     /** Returns a copy with another bound on queued events per watcher. */
     public WatchConfig withMaxPendingBytesPerWatcher(int bytes) {
-        return new WatchConfig(progressNotifyInterval, fragmentBytes, bytes, maxRevisionsPerCatchUp);
+        return new WatchConfig(progressNotifyInterval, fragmentBytes, bytes, maxRevisionsPerCatchUp,
+                streamBufferResponses);
+    }
+
+    /** Returns a copy with another bound on the revisions of one catch-up response. */
+    public WatchConfig withMaxRevisionsPerCatchUp(int revisions) {
+        return new WatchConfig(progressNotifyInterval, fragmentBytes, maxPendingBytesPerWatcher, revisions,
+                streamBufferResponses);
+    }
+
+    /** Returns a copy with another count of responses a stream queues one per revision. */
+    public WatchConfig withStreamBufferResponses(int responses) {
+        return new WatchConfig(progressNotifyInterval, fragmentBytes, maxPendingBytesPerWatcher,
+                maxRevisionsPerCatchUp, responses);
     }
 }

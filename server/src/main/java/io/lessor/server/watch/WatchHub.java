@@ -38,8 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * stream.close();                                  // the client went away
  * }</pre>
  *
- * <p>The hub listens to the engine only while at least one stream is open, so a server without
- * watchers builds no events.
+ * <p>The hub listens to the engine from its creation until {@link #closeAll()}, so the engine
+ * builds the events of every revision even while no watcher is open.
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
@@ -59,9 +59,15 @@ public final class WatchHub implements RevisionListener {
      * from storage beyond lastSeenRevision (durable, but not yet fanned out) are skipped by the
      * R >= nextRevision check when they arrive.
      *
-     * The engine's listener may miss a revision being written while the listener is added. The
-     * hub notices such a gap (revisions are consecutive) and moves the synced watchers that
-     * needed the missed revisions to unsynced, so they read them from storage.
+     * The engine's listener may miss a revision that is being written while the listener is
+     * added. So the hub listens from its creation, before the server takes requests, rather than
+     * from its first stream. A listener added when a stream opens would miss the write in flight
+     * at that moment, and a watcher waiting for that revision would get nothing until the next
+     * write. Two more checks cover a revision missed at creation. A new watcher takes its
+     * current revision from the engine, not from lastSeenRevision, so it never waits for a
+     * revision that the engine has published already. And the hub notices the gap when the next
+     * revision arrives (revisions are consecutive), then moves the synced watchers that needed
+     * the missed revisions to unsynced, so they read them from storage.
      *
      * Matching: single-key watchers are found by a hash lookup on the event's key; range
      * watchers are scanned. NOTE: the scan costs O(range watchers) per event; etcd keeps an
@@ -82,48 +88,78 @@ public final class WatchHub implements RevisionListener {
     private long lastSeenRevision;
     // @GuardedBy("lock")
     private int openStreams;
-    /** Every open stream, so that a stopping server can close those whose call never ended. */
+    // Every open stream, so that a stopping server can close those whose call never ended.
+    // Changed under the lock, so that closeAll() finds every stream opened before it.
     private final Set<WatchStream> live = ConcurrentHashMap.newKeySet();
     // @GuardedBy("lock")
     private long nextStreamNumber;
+    // @GuardedBy("lock"): closeAll() was called; later streams are closed as they open.
+    private boolean stopped;
 
-    /** Creates a hub for {@code engine}; it listens to it once a stream opens. */
+    /** Creates a hub for {@code engine} and starts listening to its revisions. */
     public WatchHub(Engine engine, WatchConfig config, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.headerTemplate = engine.header().toBuilder().setRevision(0).build();
+
+        // Listen first, then read the revision, so that no revision after it is missed. The lock
+        // keeps a revision that arrives meanwhile waiting until lastSeenRevision is set.
+        lock.lock();
+        try {
+            engine.addRevisionListener(this);
+            lastSeenRevision = engine.revision();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Opens a stream that sends its responses to {@code outbound}, with its own worker thread;
-     * {@link WatchStream#close()} ends it.
+     * {@link WatchStream#close()} ends it. After {@link #closeAll()} the stream is returned
+     * closed: it ignores requests and sends nothing.
      */
     public WatchStream openStream(WatchOutbound outbound) {
         long number;
         lock.lock();
         try {
-            if (openStreams == 0) {
-                // Listen first, then read the revision, so no revision after it can be missed.
-                engine.addRevisionListener(this);
-                lastSeenRevision = engine.revision();
-            }
             openStreams++;
             number = nextStreamNumber++;
         } finally {
             lock.unlock();
         }
         WatchStream stream = new WatchStream(this, outbound, number);
-        live.add(stream);
+        boolean closeAtOnce;
+        lock.lock();
+        try {
+            live.add(stream);
+            closeAtOnce = stopped;
+        } finally {
+            lock.unlock();
+        }
+        if (closeAtOnce) {
+            // A gRPC handler can still be opening a call while the server stops, after
+            // closeAll() has run.
+            stream.close();
+        }
         return stream;
     }
 
     /**
-     * Closes every open stream. A stopping server calls it after it has ended the gRPC calls,
-     * because a call whose connection is already gone may never deliver its close to the
-     * stream.
+     * Closes every open stream, and every stream opened later, and stops listening to the
+     * engine. A stopping server calls it after it has ended the gRPC calls, because a call whose
+     * connection is already gone may never deliver its close to the stream.
      */
     public void closeAll() {
+        lock.lock();
+        try {
+            if (!stopped) {
+                stopped = true;
+                engine.removeRevisionListener(this);
+            }
+        } finally {
+            lock.unlock();
+        }
         for (WatchStream stream : live) {
             stream.close();
         }
@@ -154,31 +190,21 @@ public final class WatchHub implements RevisionListener {
             long previous = lastSeenRevision;
             lastSeenRevision = revision;
 
-            Map<Watcher, List<Event>> matched = new LinkedHashMap<>();
-            for (Event event : events) {
-                ByteString key = event.getKv().getKey();
-                List<Watcher> exact = syncedByKey.get(key);
-                if (exact != null) {
-                    for (Watcher watcher : exact) {
-                        matched.computeIfAbsent(watcher, w -> new ArrayList<>()).add(event);
-                    }
-                }
-                for (Watcher watcher : syncedRanges) {
-                    if (watcher.covers(key)) {
-                        matched.computeIfAbsent(watcher, w -> new ArrayList<>()).add(event);
-                    }
-                }
-            }
-
             EventCopies copies = new EventCopies();
-            for (Map.Entry<Watcher, List<Event>> entry : matched.entrySet()) {
-                Watcher watcher = entry.getKey();
-                if (revision < watcher.nextRevision) {
-                    // A future start revision, or a revision it already read from storage.
-                    continue;
+            if (events.size() == 1) {
+                // Most revisions write one key: every watcher that matches takes the whole list.
+                for (Watcher watcher : matching(events.getFirst().getKv().getKey())) {
+                    offer(watcher, revision, previous, events, copies, touched);
                 }
-                if (watcher.stream.offerLive(watcher, revision, previous, entry.getValue(), copies)) {
-                    touched.add(watcher.stream);
+            } else {
+                Map<Watcher, List<Event>> matched = new LinkedHashMap<>();
+                for (Event event : events) {
+                    for (Watcher watcher : matching(event.getKv().getKey())) {
+                        matched.computeIfAbsent(watcher, w -> new ArrayList<>()).add(event);
+                    }
+                }
+                for (Map.Entry<Watcher, List<Event>> entry : matched.entrySet()) {
+                    offer(entry.getKey(), revision, previous, entry.getValue(), copies, touched);
                 }
             }
         } finally {
@@ -186,6 +212,35 @@ public final class WatchHub implements RevisionListener {
         }
         for (WatchStream stream : touched) {
             stream.wakeUp();
+        }
+    }
+
+    /**
+     * Returns the synced watchers whose range contains {@code key}, in a list of its own, because
+     * offering events to them may move them out of the synced sets.
+     */
+    private List<Watcher> matching(ByteString key) {
+        List<Watcher> exact = syncedByKey.get(key);
+        List<Watcher> found = new ArrayList<>((exact == null ? 0 : exact.size()) + syncedRanges.size());
+        if (exact != null) {
+            found.addAll(exact);
+        }
+        for (Watcher watcher : syncedRanges) {
+            if (watcher.covers(key)) {
+                found.add(watcher);
+            }
+        }
+        return found;
+    }
+
+    private static void offer(Watcher watcher, long revision, long previous, List<Event> events, EventCopies copies,
+            Set<WatchStream> touched) {
+        if (revision < watcher.nextRevision) {
+            // A future start revision, or a revision it already read from storage.
+            return;
+        }
+        if (watcher.stream.offerLive(watcher, revision, previous, events, copies)) {
+            touched.add(watcher.stream);
         }
     }
 
@@ -217,6 +272,16 @@ public final class WatchHub implements RevisionListener {
     long lastSeenRevision() {
         assert lock.isHeldByCurrentThread();
         return lastSeenRevision;
+    }
+
+    /**
+     * Returns the current revision for a new watcher: the engine's newest durable revision, which
+     * may be ahead of {@link #lastSeenRevision()} while its events are on their way to the hub,
+     * or if the listener missed it.
+     */
+    long currentRevision() {
+        assert lock.isHeldByCurrentThread();
+        return Math.max(lastSeenRevision, engine.revision());
     }
 
     /** Adds {@code watcher} to the synced watchers. */
@@ -276,13 +341,10 @@ public final class WatchHub implements RevisionListener {
     }
 
     void streamClosed(WatchStream stream) {
-        live.remove(stream);
         lock.lock();
         try {
+            live.remove(stream);
             openStreams--;
-            if (openStreams == 0) {
-                engine.removeRevisionListener(this);
-            }
         } finally {
             lock.unlock();
         }

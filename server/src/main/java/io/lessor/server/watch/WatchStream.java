@@ -3,6 +3,7 @@ package io.lessor.server.watch;
 import com.google.protobuf.ByteString;
 import io.lessor.api.Event;
 import io.lessor.api.KeyValue;
+import io.lessor.api.ResponseHeader;
 import io.lessor.api.WatchCreateRequest;
 import io.lessor.api.WatchResponse;
 import io.lessor.context.CancelableContext;
@@ -39,9 +40,14 @@ import org.slf4j.LoggerFactory;
  *   <li>create: {@code created} with the new watch id and the current revision in the header;
  *       for an invalid request, {@code created} and {@code canceled} with watch id -1 and the
  *       reason;
- *   <li>events: one response per revision while synced, with that revision in the header; a
- *       catch-up response from storage may hold many revisions, with the current revision in the
- *       header;
+ *   <li>events: one response per revision while synced, with that revision in the header.
+ *       Once {@link WatchConfig#streamBufferResponses()} responses wait in the stream's queue,
+ *       a watcher's next revisions join its response still waiting there, with the newest
+ *       revision in the header. A watcher that starts in the past, or fell behind its byte
+ *       bound, is caught up from storage with responses that hold the events of many
+ *       revisions, up to {@link WatchConfig#maxRevisionsPerCatchUp()} revisions with events in
+ *       its range (1000, as in etcd), with the current revision in the header. A watcher that
+ *       starts at the compacted revision gets that revision's puts in its first such response;
  *   <li>cancel: {@code canceled}; a cancel of an unknown id gets no response;
  *   <li>compaction: a watcher that falls behind the compacted revision gets {@code canceled}
  *       with {@code compact_revision} and header revision 0, and is removed;
@@ -62,7 +68,16 @@ public final class WatchStream {
      *    -1, reason "etcdserver: mvcc: required revision has been compacted"), as etcd 3.5 and
      *    later do; 3.4 gives such a watcher an odd compact_revision.
      *  - Unsynced watchers are caught up by their own stream, paced by their client, rather than
-     *    by one store-wide loop every 100 ms.
+     *    by one store-wide loop every 100 ms. So a watcher that starts in the past gets its
+     *    history at once, where etcd waits for its next round.
+     *  - A slow stream's watchers get their revisions together in the responses already
+     *    queued for them, up to 1000 revisions each. etcd moves them to its unsynced loop
+     *    instead, which reads the revisions back from storage and sends batches of the same
+     *    size. The grouping depends on timing in both.
+     *  - A catch-up response also stops before the revision that would take the watcher past
+     *    WatchConfig.maxPendingBytesPerWatcher (256 KiB by default); etcd's only limit is the
+     *    revision count. Catch-up responses group as in etcd while 1000 revisions of events fit,
+     *    which holds for events of up to about 260 bytes.
      */
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
@@ -84,7 +99,7 @@ public final class WatchStream {
     // @GuardedBy("hub.lock")
     private final Map<Long, Watcher> watchers = new HashMap<>();
     // @GuardedBy("hub.lock")
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ArrayDeque<QueuedResponse> queue = new ArrayDeque<>();
     // @GuardedBy("hub.lock")
     private long nextAutoId;
     // @GuardedBy("hub.lock"): watchers in state UNSYNCED; the hub updates it on every transition.
@@ -94,9 +109,8 @@ public final class WatchStream {
     // @GuardedBy("hub.lock")
     private boolean closed;
 
-    /** A response waiting to be sent, with the watcher whose pending bytes it counts in. */
-    private record Pending(WatchResponse response, Watcher watcher, int bytes) {
-    }
+    // Worker thread only: the header of the last response sent, reused for the next at the same revision.
+    private ResponseHeader lastHeader;
 
     WatchStream(WatchHub hub, WatchOutbound outbound, long number) {
         this.hub = hub;
@@ -135,7 +149,7 @@ public final class WatchStream {
         if (closed) {
             return;
         }
-        long current = hub.lastSeenRevision();
+        long current = hub.currentRevision();
         if (request.getStartRevision() < 0) {
             enqueue(rejectedCreate(current, EtcdError.COMPACTED.message()));
             return;
@@ -159,8 +173,8 @@ public final class WatchStream {
         }
 
         // The created response goes first, so the watcher's events always follow it.
-        enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(current)).setWatchId(id)
-                .setCreated(true).build(), null, 0));
+        enqueue(QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(current)).setWatchId(id)
+                .setCreated(true).build()));
         Watcher watcher = new Watcher(id, this, key, rangeEnd, request);
         watchers.put(id, watcher);
         long start = request.getStartRevision();
@@ -182,8 +196,8 @@ public final class WatchStream {
                 return;
             }
             hub.cancel(watcher);
-            enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(hub.lastSeenRevision()))
-                    .setWatchId(watchId).setCanceled(true).build(), null, 0));
+            enqueue(QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(hub.currentRevision()))
+                    .setWatchId(watchId).setCanceled(true).build()));
             answerProgressRequestIfSynced();
         } finally {
             hub.lock.unlock();
@@ -253,8 +267,8 @@ public final class WatchStream {
         hub.lock.lock();
         try {
             int bytes = 0;
-            for (Pending pending : queue) {
-                bytes += pending.bytes();
+            for (QueuedResponse queued : queue) {
+                bytes += queued.bytes();
             }
             return bytes;
         } finally {
@@ -272,14 +286,10 @@ public final class WatchStream {
      */
     boolean offerLive(Watcher watcher, long revision, long previous, List<Event> events, EventCopies copies) {
         assert hub.lock.isHeldByCurrentThread();
-        List<Event> presented = new ArrayList<>(events.size());
+        List<Event> presented = watcher.presentAll(events, copies);
         int bytes = 0;
-        for (Event event : events) {
-            Event visible = watcher.present(event, copies);
-            if (visible != null) {
-                presented.add(visible);
-                bytes += visible.getSerializedSize();
-            }
+        for (Event event : presented) {
+            bytes += event.getSerializedSize();
         }
         if (presented.isEmpty()) {
             watcher.nextRevision = revision + 1;
@@ -291,7 +301,7 @@ public final class WatchStream {
             hub.unsync(watcher);
             return true;
         }
-        enqueueEvents(watcher, revision, presented, bytes);
+        enqueueEvents(watcher, revision, presented, bytes, 1);
         watcher.nextRevision = revision + 1;
         return true;
     }
@@ -345,15 +355,19 @@ public final class WatchStream {
     /** Sends queued responses while the transport is ready; returns {@code false} if the stream ended. */
     private boolean sendQueued() {
         while (outbound.isReady()) {
-            Pending next;
+            QueuedResponse next;
             hub.lock.lock();
             try {
                 next = queue.poll();
                 if (next == null) {
                     return !closed;
                 }
-                if (next.watcher() != null) {
-                    next.watcher().pendingBytes -= next.bytes();
+                Watcher watcher = next.watcher;
+                if (watcher != null) {
+                    watcher.pendingBytes -= next.bytes();
+                    if (watcher.queued == next) {
+                        watcher.queued = null;
+                    }
                 }
             } finally {
                 hub.lock.unlock();
@@ -366,9 +380,9 @@ public final class WatchStream {
         return true;
     }
 
-    private boolean send(Pending pending) {
-        WatchResponse response = pending.response();
-        Watcher watcher = pending.watcher();
+    private boolean send(QueuedResponse queued) {
+        Watcher watcher = queued.watcher;
+        WatchResponse response = queued.toResponse(watcher == null ? null : headerAt(queued.headerRevision()));
         int limit = hub.config().fragmentBytes();
         if (watcher == null || !watcher.wantsFragments() || response.getEventsCount() < 2
                 || response.getSerializedSize() < limit) {
@@ -384,17 +398,16 @@ public final class WatchStream {
 
     /**
      * Reads from storage the revisions that this stream's unsynced watchers with room have
-     * missed, queues them, and hands the watchers that caught up back to the hub. Watchers behind
-     * the compacted revision are cancelled. Returns whether anything changed, so that the worker
-     * looks again at once.
+     * missed, queues one response per watcher, and hands the watchers that caught up back to the
+     * hub. Watchers behind the compacted revision are cancelled. Returns whether anything
+     * changed, so that the worker looks again at once.
      */
     private boolean catchUp() {
         long compacted = hub.engine().compactedRevision();
-        List<Watcher> chosen = new ArrayList<>();
-        List<Watcher> atCompaction = new ArrayList<>();
-        long from = Long.MAX_VALUE;
+        int maxPendingBytes = hub.config().maxPendingBytesPerWatcher();
+        int maxRevisions = hub.config().maxRevisionsPerCatchUp();
+        List<CatchUpBatch> batches = new ArrayList<>();
         boolean changed = false;
-        int lowWatermark = hub.config().maxPendingBytesPerWatcher() / 2;
 
         hub.lock.lock();
         try {
@@ -410,63 +423,65 @@ public final class WatchStream {
                     behindCompaction.add(watcher);
                     continue;
                 }
-                if (watcher.pendingBytes > lowWatermark) {
+                // A watcher takes a batch once at least half of its bound is free again.
+                if (watcher.pendingBytes > maxPendingBytes / 2) {
                     continue;
                 }
-                if (watcher.nextRevision == compacted && compacted > 0) {
-                    atCompaction.add(watcher);
-                } else {
-                    chosen.add(watcher);
-                    from = Math.min(from, watcher.nextRevision);
-                }
+                batches.add(new CatchUpBatch(watcher, watcher.nextRevision, maxRevisions,
+                        maxPendingBytes - watcher.pendingBytes));
             }
             for (Watcher watcher : behindCompaction) {
                 watchers.remove(watcher.id);
                 hub.cancel(watcher);
                 // etcd sends this response with revision 0 in the header and no reason.
-                enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(0)).setWatchId(watcher.id)
-                        .setCanceled(true).setCompactRevision(compacted).build(), null, 0));
+                enqueue(QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(0)).setWatchId(watcher.id)
+                        .setCanceled(true).setCompactRevision(compacted).build()));
                 changed = true;
             }
             answerProgressRequestIfSynced();
         } finally {
             hub.lock.unlock();
         }
-        if (!atCompaction.isEmpty()) {
-            deliverCompactedRevision(atCompaction, compacted);
-            return true;
-        }
-        if (chosen.isEmpty()) {
+        if (batches.isEmpty()) {
             return changed;
         }
 
+        // Like etcd, read up to the current revision and put it in the headers, whatever the
+        // batches hold.
         long upTo = hub.engine().revision();
-        int maxRevisions = hub.config().maxRevisionsPerCatchUp();
-        List<MvccStore.RevisionEvents> revisions;
-        if (from > upTo) {
-            revisions = List.of();
-        } else {
-            try {
-                revisions = hub.engine().events(from, upTo, maxRevisions);
-            } catch (EtcdException e) {
-                if (e.error() == EtcdError.COMPACTED) {
-                    // A compaction passed `from` during the read; the next round cancels who is behind.
-                    return true;
+        EventCopies copies = new EventCopies();
+        try {
+            for (CatchUpBatch batch : batches) {
+                if (compacted > 0 && batch.fromRevision() == compacted) {
+                    batch.addCompactedRevision(compacted, putsAt(batch.watcher(), compacted), copies);
                 }
-                throw e;
             }
+            readHistory(batches, Math.max(compacted + 1, 1), upTo, maxRevisions, copies);
+        } catch (EtcdException e) {
+            if (e.error() == EtcdError.COMPACTED) {
+                // A compaction passed the read; the next round cancels who is behind.
+                return true;
+            }
+            throw e;
         }
-        long covered = revisions.size() == maxRevisions ? revisions.get(revisions.size() - 1).revision() : upTo;
 
         hub.lock.lock();
         try {
             if (closed) {
                 return false;
             }
-            EventCopies copies = new EventCopies();
-            for (Watcher watcher : chosen) {
-                if (watcher.state == Watcher.State.UNSYNCED) {
-                    deliverCaughtUp(watcher, revisions, covered, copies);
+            for (CatchUpBatch batch : batches) {
+                Watcher watcher = batch.watcher();
+                if (watcher.state != Watcher.State.UNSYNCED) {
+                    // Cancelled during the read.
+                    continue;
+                }
+                if (!batch.events().isEmpty()) {
+                    enqueueEvents(watcher, upTo, batch.events(), batch.bytes(), batch.revisions());
+                }
+                watcher.nextRevision = batch.nextRevision(upTo);
+                if (watcher.nextRevision > hub.lastSeenRevision()) {
+                    hub.sync(watcher);
                 }
             }
             answerProgressRequestIfSynced();
@@ -477,115 +492,64 @@ public final class WatchStream {
     }
 
     /**
-     * Queues, for watchers that start exactly at the compacted revision, the PUT events of that
-     * revision. Storage keeps no events at the compacted revision, but it keeps each key's value
-     * there, so the keys it wrote are found by a range read, as etcd finds them in its backend.
-     * As in etcd, these events carry no {@code prev_kv} (the revision before is compacted) and
-     * the revision's deletes are gone.
+     * Offers the revisions from the earliest batch start (but not below {@code firstReadable})
+     * through {@code upTo} to the batches, one storage read of {@code maxRevisions} revisions at
+     * a time, until every batch is full or the history is read.
+     *
+     * @throws EtcdException {@code COMPACTED} if a compaction passes the read
      */
-    private void deliverCompactedRevision(List<Watcher> atCompaction, long compacted) {
-        List<List<Event>> written = new ArrayList<>();
-        for (Watcher watcher : atCompaction) {
-            List<Event> events = new ArrayList<>();
-            try {
-                for (KeyValue kv : hub.engine().range(watcher.writtenAt(compacted)).join().getKvsList()) {
-                    events.add(Event.newBuilder().setType(Event.EventType.PUT).setKv(kv).build());
-                }
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof EtcdException etcd && etcd.error() == EtcdError.COMPACTED) {
-                    // A newer compaction passed it; the next round cancels the watcher.
-                    return;
-                }
-                throw e;
-            }
-            // NOTE: these events come in key order, because a range returns keys that way. etcd
-            // sends them in write order, which differs for a transaction that wrote keys out of order.
-            written.add(events);
+    private void readHistory(List<CatchUpBatch> batches, long firstReadable, long upTo, int maxRevisions,
+            EventCopies copies) {
+        long position = Long.MAX_VALUE;
+        for (CatchUpBatch batch : batches) {
+            position = Math.min(position, Math.max(batch.fromRevision(), firstReadable));
         }
-
-        hub.lock.lock();
-        try {
-            EventCopies copies = new EventCopies();
-            for (int i = 0; i < atCompaction.size(); i++) {
-                Watcher watcher = atCompaction.get(i);
-                if (closed || watcher.state != Watcher.State.UNSYNCED || watcher.nextRevision != compacted) {
-                    continue;
-                }
-                List<Event> presented = new ArrayList<>();
-                int bytes = 0;
-                for (Event event : written.get(i)) {
-                    Event visible = watcher.present(event, copies);
-                    if (visible != null) {
-                        presented.add(visible);
-                        bytes += visible.getSerializedSize();
-                    }
-                }
-                if (!presented.isEmpty()) {
-                    enqueueEvents(watcher, Math.max(hub.lastSeenRevision(), compacted), presented, bytes);
-                }
-                watcher.nextRevision = compacted + 1;
-                if (watcher.nextRevision > hub.lastSeenRevision()) {
-                    hub.sync(watcher);
+        while (position <= upTo && !allFull(batches)) {
+            List<MvccStore.RevisionEvents> revisions = hub.engine().events(position, upTo, maxRevisions);
+            for (CatchUpBatch batch : batches) {
+                for (MvccStore.RevisionEvents revision : revisions) {
+                    batch.offer(revision, copies);
                 }
             }
-            answerProgressRequestIfSynced();
-        } finally {
-            hub.lock.unlock();
+            position = revisions.size() < maxRevisions ? upTo + 1 : revisions.getLast().revision() + 1;
         }
     }
 
-    /**
-     * Queues the events of {@code revisions} from the watcher's next revision on, whole revisions
-     * only and within its byte bound, then hands the watcher back to the hub if it caught up.
-     */
-    private void deliverCaughtUp(Watcher watcher, List<MvccStore.RevisionEvents> revisions, long covered,
-            EventCopies copies) {
-        int maxBytes = hub.config().maxPendingBytesPerWatcher();
-        List<Event> presented = new ArrayList<>();
-        int bytes = 0;
-        long lastRevision = 0;
-        long next = covered + 1;
-        for (MvccStore.RevisionEvents revision : revisions) {
-            if (revision.revision() < watcher.nextRevision) {
-                continue;
+    private static boolean allFull(List<CatchUpBatch> batches) {
+        for (CatchUpBatch batch : batches) {
+            if (!batch.isFull()) {
+                return false;
             }
-            int mark = presented.size();
-            int revisionBytes = 0;
-            for (Event event : revision.events()) {
-                if (!watcher.covers(event.getKv().getKey())) {
-                    continue;
-                }
-                Event visible = watcher.present(event, copies);
-                if (visible != null) {
-                    presented.add(visible);
-                    revisionBytes += visible.getSerializedSize();
-                }
-            }
-            if (presented.size() == mark) {
-                continue;
-            }
-            if (mark > 0 && watcher.pendingBytes + bytes + revisionBytes > maxBytes) {
-                // Keep the revision whole for the next round.
-                presented.subList(mark, presented.size()).clear();
-                next = revision.revision();
-                break;
-            }
-            bytes += revisionBytes;
-            lastRevision = revision.revision();
         }
+        return true;
+    }
 
-        if (next == covered + 1) {
-            // A watcher that starts ahead of `from` may already be past what was read.
-            next = Math.max(next, watcher.nextRevision);
+    /**
+     * Returns PUT events for the keys of {@code watcher}'s range that the compacted revision
+     * {@code revision} wrote. Storage keeps no events at the compacted revision, but it keeps
+     * each key's value there, so the keys it wrote are found by a range read, as etcd finds them
+     * in its backend. As in etcd, these events carry no {@code prev_kv} (the revision before is
+     * compacted) and the revision's deletes are gone.
+     *
+     * @throws EtcdException {@code COMPACTED} if a newer compaction passed the revision
+     */
+    private List<Event> putsAt(Watcher watcher, long revision) {
+        List<KeyValue> kvs;
+        try {
+            kvs = hub.engine().range(watcher.writtenAt(revision)).join().getKvsList();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof EtcdException etcd) {
+                throw etcd;
+            }
+            throw e;
         }
-        if (!presented.isEmpty()) {
-            long headerRevision = Math.max(hub.lastSeenRevision(), lastRevision);
-            enqueueEvents(watcher, headerRevision, presented, bytes);
+        // NOTE: these events come in key order, because a range returns keys that way. etcd
+        // sends them in write order, which differs for a transaction that wrote keys out of order.
+        List<Event> events = new ArrayList<>(kvs.size());
+        for (KeyValue kv : kvs) {
+            events.add(Event.newBuilder().setType(Event.EventType.PUT).setKv(kv).build());
         }
-        watcher.nextRevision = next;
-        if (watcher.nextRevision > hub.lastSeenRevision()) {
-            hub.sync(watcher);
-        }
+        return events;
     }
 
     /** Queues a periodic progress notification for each quiet, synced watcher that asked for one. */
@@ -604,8 +568,8 @@ public final class WatchStream {
                 // Like etcd, skip a watcher that got events since the last tick. Skip all of them
                 // while the client has not read what is queued, as etcd drops the send then.
                 if (watcher.quietSinceTick && watcher.state == Watcher.State.SYNCED && !backlog) {
-                    enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(current))
-                            .setWatchId(watcher.id).build(), null, 0));
+                    enqueue(QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(current))
+                            .setWatchId(watcher.id).build()));
                 }
                 watcher.quietSinceTick = true;
             }
@@ -620,28 +584,52 @@ public final class WatchStream {
         assert hub.lock.isHeldByCurrentThread();
         if (progressRequested && unsyncedCount == 0 && !closed) {
             progressRequested = false;
-            enqueue(new Pending(WatchResponse.newBuilder().setHeader(hub.header(hub.lastSeenRevision()))
-                    .setWatchId(NO_WATCH_ID).build(), null, 0));
+            enqueue(QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(hub.lastSeenRevision()))
+                    .setWatchId(NO_WATCH_ID).build()));
         }
     }
 
-    private void enqueueEvents(Watcher watcher, long headerRevision, List<Event> events, int bytes) {
-        WatchResponse response = WatchResponse.newBuilder()
-                .setHeader(hub.header(headerRevision))
-                .setWatchId(watcher.id)
-                .addAllEvents(events)
-                .build();
+    /**
+     * Queues events of {@code revisions} revisions for {@code watcher}. The caller must not
+     * change the {@code events} list after. Once the queue holds {@link WatchConfig#streamBufferResponses()}
+     * responses, the events join the watcher's response that is still waiting in the queue, if
+     * that one has room for their revisions. etcd 3.4 does the same in effect: once the buffer of
+     * 1024 responses of a stream is full, it sends a slow watcher's revisions together.
+     */
+    private void enqueueEvents(Watcher watcher, long headerRevision, List<Event> events, int bytes, int revisions) {
+        assert hub.lock.isHeldByCurrentThread();
+        if (closed) {
+            return;
+        }
+        QueuedResponse waiting = watcher.queued;
+        if (waiting != null && queue.size() >= hub.config().streamBufferResponses()
+                && waiting.revisions() + revisions <= hub.config().maxRevisionsPerCatchUp()) {
+            waiting.join(headerRevision, events, bytes, revisions);
+        } else {
+            waiting = QueuedResponse.events(watcher, headerRevision, events, bytes, revisions);
+            queue.add(waiting);
+            watcher.queued = waiting;
+        }
         watcher.pendingBytes += bytes;
         watcher.quietSinceTick = false;
-        enqueue(new Pending(response, watcher, bytes));
     }
 
-    private Pending rejectedCreate(long revision, String reason) {
-        return new Pending(WatchResponse.newBuilder().setHeader(hub.header(revision)).setWatchId(NO_WATCH_ID)
-                .setCreated(true).setCanceled(true).setCancelReason(reason).build(), null, 0);
+    /** Returns a header at {@code revision}; called by the worker only. */
+    private ResponseHeader headerAt(long revision) {
+        ResponseHeader header = lastHeader;
+        if (header == null || header.getRevision() != revision) {
+            header = hub.header(revision);
+            lastHeader = header;
+        }
+        return header;
     }
 
-    private void enqueue(Pending pending) {
+    private QueuedResponse rejectedCreate(long revision, String reason) {
+        return QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(revision)).setWatchId(NO_WATCH_ID)
+                .setCreated(true).setCanceled(true).setCancelReason(reason).build());
+    }
+
+    private void enqueue(QueuedResponse pending) {
         assert hub.lock.isHeldByCurrentThread();
         if (!closed) {
             queue.add(pending);

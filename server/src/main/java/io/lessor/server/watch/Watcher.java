@@ -4,11 +4,14 @@ import com.google.protobuf.ByteString;
 import io.lessor.api.Event;
 import io.lessor.api.RangeRequest;
 import io.lessor.api.WatchCreateRequest;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * One watcher: its key range, options and delivery state. Kept small, since a server may hold
- * many idle watchers: the range, two longs, two ints, a state and a byte of options.
+ * many idle watchers: the range, two longs, an int, a state, a queued response, a flag and a
+ * byte of options.
  *
  * <p>Thread-safety: the mutable fields are guarded by the {@link WatchHub}'s lock.
  */
@@ -47,6 +50,8 @@ final class Watcher {
     int pendingBytes;
     // @GuardedBy("hub lock"): no events were queued since the last progress tick.
     boolean quietSinceTick = true;
+    // @GuardedBy("hub lock"): this watcher's newest response with events that is still queued, or null.
+    QueuedResponse queued;
 
     Watcher(long id, WatchStream stream, ByteString key, ByteString rangeEnd, WatchCreateRequest request) {
         this.id = id;
@@ -107,6 +112,33 @@ final class Watcher {
             request.setRangeEnd(rangeEnd.isEmpty() ? ByteString.copyFrom(new byte[] {0}) : rangeEnd);
         }
         return request.build();
+    }
+
+    /**
+     * Returns {@code events} as this watcher's client gets them, through {@link #present}: the
+     * same list when no filter or {@code prev_kv} changes any of them, so that watchers share it.
+     */
+    List<Event> presentAll(List<Event> events, EventCopies copies) {
+        boolean unchanged = (options & (NO_PUT | NO_DELETE)) == 0;
+        if (unchanged && (options & PREV_KV) == 0) {
+            for (Event event : events) {
+                if (event.hasPrevKv()) {
+                    unchanged = false;
+                    break;
+                }
+            }
+        }
+        if (unchanged) {
+            return events;
+        }
+        List<Event> presented = new ArrayList<>(events.size());
+        for (Event event : events) {
+            Event visible = present(event, copies);
+            if (visible != null) {
+                presented.add(visible);
+            }
+        }
+        return presented;
     }
 
     /**

@@ -42,6 +42,8 @@ class RestartEngineTest {
             engine.close();
         }
         engine = LocalEngine.open(EngineTestSupport.configWithoutExpiryChecks(dir), clock);
+        // The server promotes when it begins serving.
+        engine.promote();
     }
 
     @Test
@@ -78,6 +80,25 @@ class RestartEngineTest {
         assertThat(leaseKeys(engine, twenty)).containsExactly("rs/j", "rs/k");
         assertThat(timeToLive(engine, revoked).getTTL()).isEqualTo(-1);
         assertThat(engine.leaseLeases().join().getLeasesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void slowStartDoesNotShortenRestoredLeases() {
+        // given a 10 s lease, and a restart whose storage takes 5 s to open
+        reopen();
+        long lease = grant(engine, 10);
+        engine.close();
+        engine = LocalEngine.open(EngineTestSupport.configWithoutExpiryChecks(dir), clock);
+        clock.advance(Duration.ofSeconds(5));
+
+        // when the server promotes as it begins serving
+        engine.promote();
+        clock.advance(Duration.ofMillis(1));
+
+        // then the TTL counts from the promotion, not from the opening of storage
+        assertThat(timeToLive(engine, lease).getTTL()).isEqualTo(10);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(timeToLive(engine, lease).getTTL()).as("the 1 s extension is still there").isZero();
     }
 
     @Test

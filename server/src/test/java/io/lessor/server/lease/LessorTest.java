@@ -43,6 +43,36 @@ class LessorTest {
     }
 
     @Test
+    void restoredLeaseWaitsForPromotion() {
+        lessor.restore(1, 10);
+        clock.advance(Duration.ofDays(365));
+        assertThat(lessor.takeExpired(10)).as("not promoted yet").isEmpty();
+
+        lessor.promote(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(lessor.timeToLive(1, false).remainingSeconds()).isEqualTo(1);
+        assertThat(lessor.takeExpired(10)).isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(lessor.takeExpired(10)).containsExactly(1L);
+    }
+
+    @Test
+    void promoteGivesEveryLeaseAFreshTtl() {
+        lessor.grant(1, 10);
+        lessor.restore(2, 1);
+        clock.advance(Duration.ofSeconds(6));
+
+        lessor.promote(Duration.ZERO);
+
+        assertThat(lessor.timeToLive(1, false).remainingSeconds()).isEqualTo(10);
+        assertThat(lessor.timeToLive(2, false).remainingSeconds()).as("the minimum TTL applies").isEqualTo(2);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(lessor.takeExpired(10)).containsExactly(2L);
+        clock.advance(Duration.ofSeconds(8));
+        assertThat(lessor.takeExpired(10)).containsExactly(1L);
+    }
+
+    @Test
     void revokingLeaseIsNotRenewed() {
         lessor.grant(1, 2);
         clock.advance(Duration.ofSeconds(2));

@@ -50,11 +50,13 @@ class WatchOptionsTest {
 
     @BeforeEach
     void start() throws Exception {
-        engine = LocalEngine.open(ServerConfig.defaults(dataDir), Clock.system());
+        ServerConfig serverConfig = ServerConfig.defaults(dataDir);
+        engine = LocalEngine.open(serverConfig, Clock.system());
         OpenStreams streams = new OpenStreams();
-        WatchConfig config = new WatchConfig(PROGRESS_INTERVAL, FRAGMENT_BYTES, 256 * 1024, 1000);
+        WatchConfig config = new WatchConfig(PROGRESS_INTERVAL, FRAGMENT_BYTES, 256 * 1024, 1000, 1024);
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new KvService(engine, new RequestLimits(1536 * 1024)))
+                .addService(new KvService(engine, new RequestLimits(serverConfig.maxRequestBytes()),
+                        serverConfig.maxTxnOps()).definition())
                 .addService(watchService = new WatchService(engine, config, streams, clock))
                 .build()
                 .start();

@@ -2,6 +2,7 @@ package io.lessor.server.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -14,6 +15,8 @@ import io.lessor.api.KeyValue;
 import io.lessor.api.LeaseGrantRequest;
 import io.lessor.api.LeaseGrpc;
 import io.lessor.api.PutRequest;
+import io.lessor.api.PutResponse;
+import io.lessor.api.RangeRequest;
 import io.lessor.api.RequestOp;
 import io.lessor.api.TxnRequest;
 import io.lessor.api.WatchCreateRequest;
@@ -231,6 +234,52 @@ class WatchServiceTest {
         WatchResponse liveResponse = call.next();
         assertThat(liveResponse.getEvents(0).getKv().getModRevision()).isEqualTo(live);
         assertThat(liveResponse.getEvents(0).getPrevKv().getValue().toStringUtf8()).isEqualTo("3");
+    }
+
+    @Test
+    void catchUpSendsThousandRevisionBatches() throws Exception {
+        // given 2500 revisions of one key, then one of another key
+        KVGrpc.KVFutureStub async = KVGrpc.newFutureStub(channel);
+        List<ListenableFuture<PutResponse>> puts = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            puts.add(async.put(PutRequest.newBuilder().setKey(utf8("b/x")).setValue(utf8("v")).build()));
+        }
+        for (ListenableFuture<PutResponse> put : puts) {
+            put.get(10, TimeUnit.SECONDS);
+        }
+        long current = put("other", "1");
+        WatchCall call = WatchCall.open(channel);
+
+        // when a watcher of the key starts at revision 1
+        call.createAndAwait(WatchCall.key("b/x").setStartRevision(1));
+
+        // then it gets 1000, 1000 and 500 revisions, as etcd 3.4 sends them, each with the current revision
+        List<WatchResponse> batches = List.of(call.next(), call.next(), call.next());
+        assertThat(batches).extracting(WatchResponse::getEventsCount).containsExactly(1000, 1000, 500);
+        assertThat(batches).extracting(r -> r.getHeader().getRevision()).containsOnly(current);
+        assertThat(batches.get(0).getEvents(0).getKv().getModRevision()).isEqualTo(2);
+        assertThat(batches.get(2).getEvents(499).getKv().getModRevision()).isEqualTo(current - 1);
+        assertThat(call.poll(200)).isNull();
+    }
+
+    @Test
+    void startRevisionWrittenWhileWatchOpensIsDelivered() throws Exception {
+        KVGrpc.KVFutureStub async = KVGrpc.newFutureStub(channel);
+        for (int round = 0; round < 200; round++) {
+            // given a put in flight while a watch stream opens, and a watcher from its revision
+            String key = "race/" + round;
+            long current = kv.range(RangeRequest.newBuilder().setKey(utf8("none")).build()).getHeader().getRevision();
+            ListenableFuture<PutResponse> put = async.put(PutRequest.newBuilder().setKey(utf8(key)).setValue(utf8("v")).build());
+            WatchCall call = WatchCall.open(channel);
+            call.createAndAwait(WatchCall.key(key).setStartRevision(current + 1));
+            long written = put.get(5, TimeUnit.SECONDS).getHeader().getRevision();
+
+            // then the watcher gets the put, whether the stream opened before or after it
+            WatchResponse response = call.responses.poll(5, TimeUnit.SECONDS);
+            assertThat(response).as("the event of revision %d in round %d", written, round).isNotNull();
+            assertThat(response.getEventsList()).extracting(e -> e.getKv().getModRevision()).containsExactly(written);
+            call.cancelCall();
+        }
     }
 
     @Test

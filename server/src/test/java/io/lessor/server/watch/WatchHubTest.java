@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.lessor.api.CompactionRequest;
+import io.lessor.api.DeleteRangeRequest;
 import io.lessor.api.Event;
 import io.lessor.api.PutRequest;
 import io.lessor.api.PutResponse;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,7 @@ class WatchHubTest {
 
     private LocalEngine engine;
     private WatchHub hub;
+    private final List<WatchHub> hubs = new ArrayList<>();
     private final List<WatchStream> streams = new ArrayList<>();
 
     /** A client whose transport is ready only while the test sets {@code ready}. */
@@ -71,19 +74,35 @@ class WatchHubTest {
     @BeforeEach
     void start() {
         engine = LocalEngine.open(ServerConfig.defaults(dataDir), Clock.system());
-        WatchConfig config = WatchConfig.defaults(1536 * 1024).withMaxPendingBytesPerWatcher(MAX_PENDING_BYTES);
-        hub = new WatchHub(engine, config, Clock.system());
+        hub = hubWith(config());
     }
 
     @AfterEach
     void stop() {
         streams.forEach(WatchStream::close);
-        assertThat(hub.openStreams()).isZero();
+        for (WatchHub each : hubs) {
+            assertThat(each.openStreams()).isZero();
+            each.closeAll();
+        }
         engine.close();
     }
 
+    private static WatchConfig config() {
+        return WatchConfig.defaults(1536 * 1024).withMaxPendingBytesPerWatcher(MAX_PENDING_BYTES);
+    }
+
+    private WatchHub hubWith(WatchConfig config) {
+        WatchHub created = new WatchHub(engine, config, Clock.system());
+        hubs.add(created);
+        return created;
+    }
+
     private WatchStream open(TestOutbound outbound) {
-        WatchStream stream = hub.openStream(outbound);
+        return open(hub, outbound);
+    }
+
+    private WatchStream open(WatchHub owner, TestOutbound outbound) {
+        WatchStream stream = owner.openStream(outbound);
         streams.add(stream);
         return stream;
     }
@@ -212,6 +231,191 @@ class WatchHubTest {
         assertThat(hub.openStreams()).isZero();
         assertThat(stream.watcherCount()).isZero();
         assertThat(client.sent.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void startRevisionMissedByListenerIsDelivered() throws Exception {
+        TestOutbound client = new TestOutbound();
+        client.ready = true;
+        WatchStream stream = open(client);
+
+        // given a revision that the hub never hears about, as when the listener is added while
+        // that revision is being written
+        engine.removeRevisionListener(hub);
+        long missed = put("m", "missed");
+        engine.addRevisionListener(hub);
+
+        // when watchers start at that revision (id 0) and after it (id 1)
+        stream.create(watchKey("m").setStartRevision(missed).build());
+        stream.create(watchKey("m").build());
+        List<WatchResponse> responses = List.of(client.next(), client.next(), client.next());
+
+        // then both headers carry it as the current revision, and the first watcher gets it
+        assertThat(responses).filteredOn(WatchResponse::getCreated)
+                .extracting(r -> r.getHeader().getRevision()).containsExactly(missed, missed);
+        assertThat(responses).filteredOn(r -> !r.getCreated()).singleElement().satisfies(replay -> {
+            assertThat(replay.getWatchId()).isZero();
+            assertThat(modRevisions(replay)).containsExactly(missed);
+        });
+        assertThat(client.sent.poll(200, TimeUnit.MILLISECONDS)).as("nothing for the watcher that starts after it")
+                .isNull();
+    }
+
+    @Test
+    void catchUpResponsesHoldAtMostMaxRevisions() throws Exception {
+        WatchHub small = hubWith(config().withMaxRevisionsPerCatchUp(3));
+        long first = engine.revision() + 1;
+        for (int i = 0; i < 7; i++) {
+            put("k", "v" + i);
+            put("other", "v" + i);
+        }
+        long current = engine.revision();
+        TestOutbound client = new TestOutbound();
+        client.ready = true;
+        WatchStream stream = open(small, client);
+
+        stream.create(watchKey("k").setStartRevision(first).build());
+
+        assertThat(client.next().getCreated()).isTrue();
+        List<WatchResponse> batches = List.of(client.next(), client.next(), client.next());
+        // Revisions of other keys do not count: each batch has 3 revisions of k, then 1.
+        assertThat(batches).extracting(r -> modRevisions(r)).containsExactly(
+                List.of(first, first + 2, first + 4),
+                List.of(first + 6, first + 8, first + 10),
+                List.of(first + 12));
+        assertThat(batches).extracting(r -> r.getHeader().getRevision()).containsOnly(current);
+        long live = put("k", "live");
+        assertThat(modRevisions(client.next())).containsExactly(live);
+    }
+
+    @Test
+    void catchUpCountsRevisionsThatFiltersDrop() throws Exception {
+        WatchHub small = hubWith(config().withMaxRevisionsPerCatchUp(2));
+        long first = engine.revision() + 1;
+        for (int i = 0; i < 3; i++) {
+            put("f", "v" + i);
+            engine.deleteRange(DeleteRangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("f")).build()).join();
+        }
+        TestOutbound client = new TestOutbound();
+        client.ready = true;
+        WatchStream stream = open(small, client);
+
+        stream.create(watchKey("f").setStartRevision(first).addFilters(WatchCreateRequest.FilterType.NODELETE).build());
+
+        // then, as in etcd, each batch of 2 revisions contains one put and a delete that the filter drops
+        assertThat(client.next().getCreated()).isTrue();
+        assertThat(modRevisions(client.next())).containsExactly(first);
+        assertThat(modRevisions(client.next())).containsExactly(first + 2);
+        assertThat(modRevisions(client.next())).containsExactly(first + 4);
+        assertThat(client.sent.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void compactedStartJoinsLaterRevisions() throws Exception {
+        put("c", "1");
+        long compactAt = put("c", "2");
+        long after = put("c", "3");
+        engine.compact(CompactionRequest.newBuilder().setRevision(compactAt).build()).join();
+        TestOutbound client = new TestOutbound();
+        client.ready = true;
+        WatchStream stream = open(client);
+
+        stream.create(watchKey("c").setStartRevision(compactAt).build());
+
+        assertThat(client.next().getCreated()).isTrue();
+        WatchResponse replay = client.next();
+        assertThat(modRevisions(replay)).containsExactly(compactAt, after);
+        assertThat(replay.getHeader().getRevision()).isEqualTo(after);
+    }
+
+    @Test
+    void stalledWatcherCatchesUpInBatches() throws Exception {
+        WatchHub small = hubWith(config().withMaxRevisionsPerCatchUp(50));
+        TestOutbound stalled = new TestOutbound();
+        WatchStream stream = open(small, stalled);
+        stream.create(watchKey("s").build());
+        long first = engine.revision() + 1;
+
+        long last = putMany("s", 500);
+        stalled.ready = true;
+        stream.wakeUp();
+
+        assertThat(stalled.next().getCreated()).isTrue();
+        List<WatchResponse> responses = new ArrayList<>();
+        long expected = first;
+        while (expected <= last) {
+            WatchResponse response = stalled.next();
+            responses.add(response);
+            for (Event event : response.getEventsList()) {
+                assertThat(event.getKv().getModRevision()).isEqualTo(expected++);
+            }
+        }
+        // The first responses were queued live, one per revision, until the bound; the rest came
+        // from storage in batches of at most 50 revisions.
+        assertThat(responses.get(0).getEventsCount()).isEqualTo(1);
+        assertThat(responses).extracting(WatchResponse::getEventsCount).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(50));
+        assertThat(responses).extracting(WatchResponse::getEventsCount).contains(50);
+    }
+
+    @Test
+    void fullStreamQueueJoinsRevisionsOfEachWatcher() throws Exception {
+        WatchHub small = hubWith(WatchConfig.defaults(1536 * 1024).withStreamBufferResponses(4)
+                .withMaxRevisionsPerCatchUp(10));
+        TestOutbound stalled = new TestOutbound();
+        WatchStream stream = open(small, stalled);
+        stream.create(watchKey("j").build());
+        stream.create(watchKey("j").build());
+
+        // when 30 revisions arrive while the client reads nothing
+        long first = engine.revision() + 1;
+        for (int i = 0; i < 30; i++) {
+            put("j", "v" + i);
+        }
+        stalled.ready = true;
+        stream.wakeUp();
+
+        // then, once 4 responses wait, each watcher's revisions join its waiting response, 10 at most
+        assertThat(stalled.next().getCreated()).isTrue();
+        assertThat(stalled.next().getCreated()).isTrue();
+        List<WatchResponse> responses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            responses.add(stalled.next());
+        }
+        for (long watchId : new long[] {0, 1}) {
+            List<WatchResponse> own = responses.stream().filter(r -> r.getWatchId() == watchId).toList();
+            assertThat(own).extracting(WatchHubTest::modRevisions).containsExactly(
+                    LongStream.range(first, first + 10).boxed().toList(),
+                    LongStream.range(first + 10, first + 20).boxed().toList(),
+                    LongStream.range(first + 20, first + 30).boxed().toList());
+            assertThat(own).extracting(r -> r.getHeader().getRevision())
+                    .containsExactly(first + 9, first + 19, first + 29);
+        }
+        assertThat(stalled.sent.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void closeAllClosesStreamsOpenedAfterIt() throws Exception {
+        TestOutbound before = new TestOutbound();
+        before.ready = true;
+        WatchStream early = open(before);
+        early.create(watchKey("x").build());
+        assertThat(before.next().getCreated()).isTrue();
+
+        hub.closeAll();
+        TestOutbound after = new TestOutbound();
+        after.ready = true;
+        WatchStream late = open(after);
+        late.create(watchKey("x").build());
+        put("x", "1");
+
+        assertThat(hub.openStreams()).isZero();
+        assertThat(late.watcherCount()).isZero();
+        assertThat(after.sent.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(before.sent.poll(0, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    private static List<Long> modRevisions(WatchResponse response) {
+        return response.getEventsList().stream().map(e -> e.getKv().getModRevision()).toList();
     }
 
     /** Collects the mod revisions of {@code count} events sent to {@code client}. */
