@@ -177,17 +177,26 @@ public final class Client implements AutoCloseable {
     /**
      * Ends every keep-alive, stops the loops, cancels calls still running and closes the
      * channel. Idempotent; returns within about a second, or logs what did not stop in time.
+     * When it returns without such a warning, every call has ended ({@link #openCalls()} is 0)
+     * and every connection is closed.
      */
     @Override
     public void close() {
         keepAlives.close();
         context.close();
         channel.shutdownNow();
-        callbacks.shutdown();
         try {
+            // The callback executor stays open until the channel has terminated. gRPC ends a call
+            // by submitting its onClose to this executor from the transport's event loop, in the
+            // middle of cancelling the stream or closing the connection. A rejected task throws
+            // there and aborts that work halfway, so no RST_STREAM goes out, the connection stays
+            // open, and the server keeps the stream running.
             if (!channel.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("client channel did not terminate: waited-ms={}", CLOSE_WAIT.toMillis());
+                log.warn("client channel did not terminate, so its callback executor stays open for gRPC to finish:"
+                        + " waited-ms={}", CLOSE_WAIT.toMillis());
+                return;
             }
+            callbacks.shutdown();
             if (!callbacks.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("client callback threads did not end: waited-ms={}", CLOSE_WAIT.toMillis());
             }

@@ -54,8 +54,12 @@ class RestartCompatTest {
             out.note("raft_term rose", range.getHeader().getRaftTerm() > termBefore);
         });
 
-        assertThat(t.response("ttl of 60 s lease", LeaseTimeToLiveResponse.class).getTTL()).isEqualTo(60);
-        assertThat(t.response("ttl of 20 s lease", LeaseTimeToLiveResponse.class).getTTL()).isEqualTo(20);
+        // Both servers add one second to restored leases when they start serving, so a read
+        // within that second gives the full TTL. On a loaded machine the read can come later and
+        // give one second less, on etcd as on Lessor; the server's SlowStartLeaseTest pins the
+        // exact value on a manual clock.
+        assertThat(t.response("ttl of 60 s lease", LeaseTimeToLiveResponse.class).getTTL()).isBetween(59L, 60L);
+        assertThat(t.response("ttl of 20 s lease", LeaseTimeToLiveResponse.class).getTTL()).isBetween(19L, 20L);
         assertThat(t.response("range", RangeResponse.class).getKvs(0).getLease()).isNotZero();
         assertThat(t.noteText("raft_term rose")).isEqualTo("true");
     }

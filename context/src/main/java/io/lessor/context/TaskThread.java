@@ -3,8 +3,8 @@ package io.lessor.context;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A virtual thread that the library starts for one task, and the only kind of thread the
- * library ever interrupts.
+ * A thread that the library starts for one task, and the only kind of thread the library ever
+ * interrupts. It is virtual unless the task asks for a platform thread.
  *
  * <pre>
  *   RUNNING --interruptIfRunning()--> INTERRUPTING --(interrupt sent)--> RUNNING
@@ -29,11 +29,14 @@ final class TaskThread implements Runnable {
     private final Diagnostics.Handle handle;
     private final Thread thread;
 
-    private TaskThread(String name, Runnable body) {
+    private TaskThread(String name, Runnable body, boolean platform) {
         this.name = name;
         this.body = body;
         this.handle = Diagnostics.track(Diagnostics.Kind.TASK, name, null);
-        this.thread = Thread.ofVirtual().name(name).unstarted(this);
+        // A platform task thread is a daemon, like a virtual one, so it never holds the JVM open.
+        this.thread = platform
+                ? Thread.ofPlatform().name(name).daemon(true).unstarted(this)
+                : Thread.ofVirtual().name(name).unstarted(this);
         if (handle != null) {
             handle.thread = thread;
         }
@@ -41,7 +44,12 @@ final class TaskThread implements Runnable {
 
     /** Starts {@code body} on a new virtual thread named {@code name}. */
     static TaskThread start(String name, Runnable body) {
-        TaskThread task = new TaskThread(name, body);
+        return start(name, body, false);
+    }
+
+    /** Starts {@code body} on a new thread named {@code name}: a platform thread if {@code platform}. */
+    static TaskThread start(String name, Runnable body, boolean platform) {
+        TaskThread task = new TaskThread(name, body, platform);
         task.thread.start();
         return task;
     }

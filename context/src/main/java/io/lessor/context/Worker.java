@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A long-lived loop on its own named virtual thread, started under a context and stopped for
+ * A long-lived loop on its own named virtual thread (or platform thread, with
+ * {@link #startPlatform}), started under a context and stopped for
  * sure: the shape of every background goroutine in the article this project grew from, and of
  * etcd's lease keep-alive loops.
  *
@@ -39,11 +40,11 @@ public final class Worker implements AutoCloseable {
     private volatile Throwable failure;
     private final TaskThread thread;
 
-    private Worker(Context parent, String name, Task body) {
+    private Worker(Context parent, String name, Task body, boolean platform) {
         this.name = Objects.requireNonNull(name, "name");
         this.context = parent.withCancel();
         // The body may finish before `thread` is assigned; runBody() only needs `context`.
-        this.thread = TaskThread.start(name, () -> runBody(body));
+        this.thread = TaskThread.start(name, () -> runBody(body), platform);
         this.interrupter = context.done().onFire(thread::interruptIfRunning);
     }
 
@@ -54,7 +55,19 @@ public final class Worker implements AutoCloseable {
     public static Worker start(Context parent, String name, Task body) {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(body, "body");
-        return new Worker(parent, name, body);
+        return new Worker(parent, name, body, false);
+    }
+
+    /**
+     * Starts {@code body} like {@link #start}, but on a daemon platform thread. Use it for a loop
+     * that spends much of its time in native calls, such as a synced disk write. A virtual thread
+     * in a native call keeps its carrier thread busy until the call returns, and there are only
+     * as many carriers as cores; a platform thread leaves them to the virtual threads.
+     */
+    public static Worker startPlatform(Context parent, String name, Task body) {
+        Objects.requireNonNull(parent, "parent");
+        Objects.requireNonNull(body, "body");
+        return new Worker(parent, name, body, true);
     }
 
     /**
@@ -73,7 +86,7 @@ public final class Worker implements AutoCloseable {
             throw new IllegalArgumentException("worker " + name + ": period must be positive, got " + period);
         }
         long periodNanos = Timeouts.toDelayNanos(period);
-        return new Worker(parent, name, ctx -> tickLoop(ctx, periodNanos, tick));
+        return new Worker(parent, name, ctx -> tickLoop(ctx, periodNanos, tick), false);
     }
 
     private static void tickLoop(Context ctx, long periodNanos, Task tick) throws Exception {

@@ -160,6 +160,34 @@ class WorkerTest {
     }
 
     @Test
+    void startPlatformRunsOnNamedDaemonPlatformThreadAndStopsByInterrupt() throws InterruptedException {
+        AtomicReference<Thread> runner = new AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Signal started = Signal.create();
+        Worker worker = Worker.startPlatform(root, "platform-sleeper", ctx -> {
+            runner.set(Thread.currentThread());
+            started.fire();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                thrown.set(e);
+                throw e;
+            }
+        });
+        assertThat(started.await(Bounded.LIMIT)).isTrue();
+
+        boolean stopped = worker.stop(Bounded.LIMIT);
+
+        assertThat(stopped).isTrue();
+        assertThat(runner.get().isVirtual()).isFalse();
+        assertThat(runner.get().isDaemon()).isTrue();
+        assertThat(runner.get().getName()).isEqualTo("platform-sleeper");
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertThat(worker.isStopped()).isTrue();
+        assertThat(worker.failure()).isNull();
+    }
+
+    @Test
     void stopReturnsFalseForStuckBody() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         Signal started = Signal.create();

@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * Runs one example, chosen by the first argument: {@code worker}, {@code producer-consumer} or
- * {@code cleanup}. The remaining arguments are that example's options; {@code --help} prints
- * them all.
+ * Runs one example, chosen by the first argument: {@code worker}, {@code producer-consumer},
+ * {@code cleanup}, {@code service-registration} or {@code leader-election}. The remaining
+ * arguments are that example's options; {@code --help} prints them all.
  *
  * <p>Exit status: 0 when the example ran as designed, 1 when it reports a failure (the
- * producer-consumer group failed, or the cleanup task failed), 2 for an invalid command line.
+ * producer-consumer group failed, the cleanup task failed, or a request to etcd failed or a lease
+ * was lost in the last two), 2 for an invalid command line.
  * Ctrl-C (SIGINT), SIGTERM and SIGHUP cancel the example's context, so the example stops the way
  * it stops on its timeout and prints how it ended. The JVM then exits with 128 plus the signal's
  * number, such as 130 for SIGINT.
@@ -36,6 +37,8 @@ public final class Main {
             + WorkerExample.USAGE
             + ProducerConsumerExample.USAGE
             + CleanupExample.USAGE
+            + ServiceRegistrationExample.USAGE
+            + LeaderElectionExample.USAGE
             + "\n"
             + "Durations are written like 50ms, 2s or 1m30s (units ns, us, ms, s, m, h).\n";
 
@@ -107,8 +110,19 @@ public final class Main {
                             parent, CleanupExample.Options.parse(options), out, CleanupExample.NEW_OUTPUT_STREAM);
                     yield result.ending() == CleanupExample.Ending.FAILED ? EXIT_FAILED : EXIT_OK;
                 }
+                case ServiceRegistrationExample.NAME -> {
+                    ServiceRegistrationExample.Ending ending =
+                            ServiceRegistrationExample.run(parent, ServiceRegistrationExample.Options.parse(options), out);
+                    yield ending == ServiceRegistrationExample.Ending.FAILED ? EXIT_FAILED : EXIT_OK;
+                }
+                case LeaderElectionExample.NAME -> {
+                    LeaderElectionExample.Ending ending =
+                            LeaderElectionExample.run(parent, LeaderElectionExample.Options.parse(options), out);
+                    yield ending == LeaderElectionExample.Ending.FAILED ? EXIT_FAILED : EXIT_OK;
+                }
                 default -> throw new UsageException("unknown example '" + name + "'; choose one of "
-                        + WorkerExample.NAME + ", " + ProducerConsumerExample.NAME + ", " + CleanupExample.NAME);
+                        + String.join(", ", WorkerExample.NAME, ProducerConsumerExample.NAME, CleanupExample.NAME,
+                                ServiceRegistrationExample.NAME, LeaderElectionExample.NAME));
             };
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());

@@ -54,6 +54,33 @@ class FlagsTest {
     }
 
     @Test
+    void formatDurationWritesWhatParseReads() {
+        Map<Duration, String> cases = Map.ofEntries(
+                Map.entry(Duration.ZERO, "0s"),
+                Map.entry(Duration.ofNanos(1), "1ns"),
+                Map.entry(Duration.ofNanos(1_500_001), "1500001ns"),
+                Map.entry(Duration.ofMillis(500), "500ms"),
+                Map.entry(Duration.ofMillis(1_500), "1500ms"),
+                Map.entry(Duration.ofSeconds(5), "5s"),
+                Map.entry(Duration.ofSeconds(90), "1m30s"),
+                Map.entry(Duration.ofHours(2), "2h"),
+                Map.entry(Duration.ofSeconds(3_723), "1h2m3s"),
+                Map.entry(Duration.ofHours(2_562_047), "2562047h"));
+
+        cases.forEach((duration, text) -> {
+            assertThat(Flags.formatDuration(duration)).as("formatDuration(%s)", duration).isEqualTo(text);
+            assertThat(Flags.parseDuration(text)).as("parseDuration(%s)", text).isEqualTo(duration);
+        });
+    }
+
+    @Test
+    void formatDurationRejectsNegative() {
+        assertThatThrownBy(() -> Flags.formatDuration(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("duration must not be negative, got PT-0.001S");
+    }
+
+    @Test
     void parseTakesBothOptionForms() throws UsageException {
         Flags flags = Flags.parse("demo", List.of("--period", "50ms", "--count=7"), NAMES);
 
@@ -99,5 +126,40 @@ class FlagsTest {
         assertThatThrownBy(() -> word.integer("count", 0, 0))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("demo: invalid --count: 'many' is not an integer");
+    }
+
+    @Test
+    void switchTakesNoValue() throws UsageException {
+        Flags on = Flags.parse("demo", List.of("--watch", "--period", "5ms"), NAMES, Set.of("watch"));
+        Flags off = Flags.parse("demo", List.of("--watch=false"), NAMES, Set.of("watch"));
+        Flags absent = Flags.parse("demo", List.of(), NAMES, Set.of("watch"));
+
+        assertThat(on.isOn("watch")).isTrue();
+        assertThat(on.duration("period", Duration.ZERO)).isEqualTo(Duration.ofMillis(5));
+        assertThat(off.isOn("watch")).isFalse();
+        assertThat(absent.isOn("watch")).isFalse();
+    }
+
+    @Test
+    void unknownOptionListsSwitchesToo() {
+        assertThatThrownBy(() -> Flags.parse("demo", List.of("--speed", "3"), NAMES, Set.of("watch")))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("demo: unknown option --speed; valid options are --count, --period, --watch");
+    }
+
+    @Test
+    void wholeSecondsChecksFractionAndMinimum() throws UsageException {
+        Flags minute = Flags.parse("demo", List.of("--period", "1m"), NAMES);
+        Flags fraction = Flags.parse("demo", List.of("--period", "2500ms"), NAMES);
+        Flags zero = Flags.parse("demo", List.of("--period", "0"), NAMES);
+
+        assertThat(minute.wholeSeconds("period", 10, 1)).isEqualTo(60);
+        assertThat(Flags.parse("demo", List.of(), NAMES).wholeSeconds("period", 10, 1)).isEqualTo(10);
+        assertThatThrownBy(() -> fraction.wholeSeconds("period", 10, 1))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("demo: invalid --period: must be whole seconds, got 2500ms");
+        assertThatThrownBy(() -> zero.wholeSeconds("period", 10, 1))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("demo: invalid --period: must be at least 1s, got 0");
     }
 }

@@ -20,7 +20,8 @@ class MainTest {
         assertThat(status).isEqualTo(Main.EXIT_USAGE);
         assertThat(output.text()).isEmpty();
         assertThat(errors.lines().get(0))
-                .isEqualTo("error: unknown example 'sleeper'; choose one of worker, producer-consumer, cleanup");
+                .isEqualTo("error: unknown example 'sleeper'; choose one of worker, producer-consumer, cleanup,"
+                        + " service-registration, leader-election");
         assertThat(errors.text()).endsWith(Main.USAGE);
     }
 
@@ -79,6 +80,7 @@ class MainTest {
 
     @Test
     void usageListsEveryExample() {
-        assertThat(Main.USAGE).contains("\n  worker ", "\n  producer-consumer ", "\n  cleanup ");
+        assertThat(Main.USAGE).contains("\n  worker ", "\n  producer-consumer ", "\n  cleanup ",
+                "\n  service-registration ", "\n  leader-election ");
     }
 }

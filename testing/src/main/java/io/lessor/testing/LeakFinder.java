@@ -112,13 +112,24 @@ final class LeakFinder {
             }
         }
 
+        // A library task's platform thread is judged by its task: shown with it when the task
+        // is the test's, and left alone when the task belongs to a fixture that started it
+        // before the test, such as a server restarted for the class.
+        Set<Long> allTaskThreadIds = new HashSet<>();
+        for (Diagnostics.LiveResource resource : Diagnostics.liveSince(Long.MIN_VALUE)) {
+            if (resource.thread() != null) {
+                allTaskThreadIds.add(resource.thread().threadId());
+            }
+        }
+
         List<Leak> threads = new ArrayList<>();
         List<Map.Entry<Thread, StackTraceElement[]>> platform = new ArrayList<>(Thread.getAllStackTraces().entrySet());
         platform.sort(Comparator.comparingLong(entry -> entry.getKey().threadId()));
         for (Map.Entry<Thread, StackTraceElement[]> entry : platform) {
             Thread thread = entry.getKey();
             if (baseline.platformThreadIds().contains(thread.threadId()) || !thread.isAlive()
-                    || settings.filter().ignores(thread) || excludedKeys.contains(threadKey(thread.threadId()))) {
+                    || allTaskThreadIds.contains(thread.threadId()) || settings.filter().ignores(thread)
+                    || excludedKeys.contains(threadKey(thread.threadId()))) {
                 continue;
             }
             threads.add(platformThreadLeak(thread, entry.getValue()));

@@ -44,6 +44,15 @@ class LibraryLeakTest {
     }
 
     @Test
+    void platformWorkerLeftRunningIsListedOnceAsTask() {
+        String message = onlyTestFailure(run(PlatformWorkerLeftRunning.class));
+
+        assertThat(message).startsWith("2 leaks still alive 100 ms after the test ended:\n");
+        assertThat(message).containsPattern("(?m)^TASK leaky-platform-worker \\(thread #\\d+\\)$");
+        assertThat(message).doesNotContain("PLATFORM_THREAD");
+    }
+
+    @Test
     void contextLeftOpenFails() {
         String message = onlyTestFailure(run(ContextLeftOpen.class));
 
@@ -107,6 +116,16 @@ class LibraryLeakTest {
         @Test
         void leavesWorker() {
             Leftovers.keep(Worker.start(Context.background(), "leaky-worker", ctx -> ctx.done().await()));
+        }
+    }
+
+    @Fixture
+    @CheckLeaks
+    @LeakCheck(waitMillis = 100)
+    static class PlatformWorkerLeftRunning {
+        @Test
+        void leavesWorker() {
+            Leftovers.keep(Worker.startPlatform(Context.background(), "leaky-platform-worker", ctx -> ctx.done().await()));
         }
     }
 

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * in order and syncs it as one storage batch, so the number of syncs adapts to the load: one per
  * request when idle, one per thousands under pressure.
  *
+ * <p>The writer is a platform thread: the synced storage write is a native call that lasts as
+ * long as the disk's flush, and a virtual thread would hold one of the few carrier threads that
+ * the gRPC handlers run on for all that time.
+ *
  * <p>Back-pressure: when {@code maxPending} commands wait, {@link #propose} fails at once with
  * {@code TOO_MANY_REQUESTS}, as etcd does when its applied index falls too far behind.
  *
@@ -68,7 +72,7 @@ public final class SingleNodeProposer implements Proposer {
         this.applier = applier;
         this.maxPending = maxPending;
         this.maxGroupSize = maxGroupSize;
-        this.writer = Worker.start(parent, "lessor-writer", ctx -> {
+        this.writer = Worker.startPlatform(parent, "lessor-writer", ctx -> {
             // The end of the parent context stops the writer the way close() does.
             var onCancel = ctx.done().onFire(this::beginClosing);
             try {

@@ -41,6 +41,7 @@ import io.lessor.server.storage.MetaKey;
 import io.lessor.server.storage.Storage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * thread applies them in groups with one synced write per group; their futures complete on that
  * thread once the group is durable. Two workers run under the engine's context: that writer,
  * and the lease expiry loop, which every {@link ServerConfig#expiryCheckInterval()} proposes a
- * revoke for each expired lease, at most {@link ServerConfig#maxExpiredRevokesPerCheck()} per
- * check.
+ * revoke for each expired lease, keeping at most {@link ServerConfig#maxExpiredRevokesPerCheck()}
+ * of them unfinished.
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
@@ -96,6 +97,8 @@ public final class LocalEngine implements Engine {
     private final SingleNodeProposer proposer;
     private final Worker expiryLoop;
     private final AtomicBoolean closed = new AtomicBoolean();
+    // Revokes of expired leases that the expiry loop proposed and that have not finished.
+    private final AtomicInteger revokesInFlight = new AtomicInteger();
 
     private LocalEngine(ServerConfig config, Context parent, Storage storage) {
         this.config = config;
@@ -283,10 +286,22 @@ public final class LocalEngine implements Engine {
                 hex(identity.memberId()), lessor.size(), Lessor.PROMOTE_EXTENSION.toMillis());
     }
 
-    /** Proposes a revoke for each lease that has expired, up to the configured number per check. */
+    /**
+     * Proposes a revoke for each lease that has expired, as long as fewer than
+     * {@link ServerConfig#maxExpiredRevokesPerCheck()} of its revokes are still unfinished.
+     */
     private void revokeExpiredLeases() {
-        for (long leaseId : lessor.takeExpired(config.maxExpiredRevokesPerCheck())) {
+        // The proposer's queue is first come, first served, so every revoke queued here delays
+        // the puts behind it. Keeping the unfinished revokes bounded lets a storm of expiries
+        // share each group commit with client writes instead of filling whole groups ahead of them.
+        int room = config.maxExpiredRevokesPerCheck() - revokesInFlight.get();
+        if (room <= 0) {
+            return;
+        }
+        for (long leaseId : lessor.takeExpired(room)) {
+            revokesInFlight.incrementAndGet();
             proposer.propose(new Command.LeaseRevoke(leaseId)).whenComplete((response, failure) -> {
+                revokesInFlight.decrementAndGet();
                 if (failure == null) {
                     return;
                 }

@@ -43,11 +43,14 @@ class SingleNodeProposerTest {
             List<Long> ids = new ArrayList<>();
             for (Proposal<?> proposal : group) {
                 ids.add(((Command.LeaseRevoke) proposal.command()).id());
+            }
+            // Recorded before the futures complete, so a test that joins them sees the group.
+            groups.add(ids);
+            for (Proposal<?> proposal : group) {
                 @SuppressWarnings("unchecked")
                 CompletableFuture<LeaseRevokeResponse> future = (CompletableFuture<LeaseRevokeResponse>) proposal.future();
                 future.complete(LeaseRevokeResponse.getDefaultInstance());
             }
-            groups.add(ids);
         }
     }
 

@@ -22,9 +22,11 @@ import io.lessor.api.LeaseTimeToLiveRequest;
 import io.lessor.api.LeaseTimeToLiveResponse;
 import io.lessor.api.PutRequest;
 import io.lessor.api.PutResponse;
+import io.lessor.api.RangeRequest;
 import io.lessor.context.LeakCheck;
 import io.lessor.context.ManualClock;
 import io.lessor.server.EtcdError;
+import io.lessor.server.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -361,6 +363,29 @@ class LeaseEngineTest {
                 .as("first expired first").doesNotContain(revisions.get(1) + ":first/a");
         assertThat(get(engine, "kept")).isNotNull();
         assertThat(timeToLive(engine, first).getTTL()).isEqualTo(-1);
+    }
+
+    @Test
+    void expiryWithOneRevokeInFlightRevokesAll() {
+        ServerConfig d = EngineTestSupport.config(dir);
+        engine = LocalEngine.open(new ServerConfig(d.name(), dir, d.listenClientAddresses(), d.advertiseClientUrls(),
+                d.advertisePeerUrls(), d.clusterToken(), d.minLeaseTtlSeconds(), d.maxLeaseTtlSeconds(),
+                d.maxRequestBytes(), d.maxTxnOps(), d.expiryCheckInterval(), 1, d.shutdownGrace()), clock);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long id = grant(engine, 5);
+            put(engine, "expiring/" + i, "v", id);
+            ids.add(id);
+        }
+
+        clock.advance(Duration.ofSeconds(5));
+        tickUntil(() -> engine.leaseLeases().join().getLeasesCount() == 0);
+
+        for (long id : ids) {
+            assertThat(timeToLive(engine, id).getTTL()).as("lease %x", id).isEqualTo(-1);
+        }
+        assertThat(engine.range(RangeRequest.newBuilder().setKey(bytes("expiring/"))
+                .setRangeEnd(bytes("expiring0")).build()).join().getCount()).isZero();
     }
 
     @Test

@@ -144,6 +144,34 @@ class LessorTest {
     }
 
     @Test
+    void keysOfLeaseEmptyAgainAfterLastDetach() {
+        Lease lease = lessor.grant(1, 60);
+        assertThat(lease.hasKeys()).isFalse();
+        assertThat(lease.keys()).isEmpty();
+
+        lessor.attach(1, ByteString.copyFromUtf8("a"));
+        assertThat(lease.hasKeys()).isTrue();
+        lessor.detach(1, ByteString.copyFromUtf8("a"));
+        assertThat(lease.hasKeys()).isFalse();
+        lessor.detach(1, ByteString.copyFromUtf8("a"));
+
+        lessor.attach(1, ByteString.copyFromUtf8("b"));
+        assertThat(lease.keys()).containsExactly(ByteString.copyFromUtf8("b"));
+    }
+
+    @Test
+    void revokedFutureIsSharedByAllCallers() {
+        Lease lease = lessor.grant(1, 60);
+
+        var first = lease.revoked();
+        var second = lease.revoked();
+        lease.revoked().complete(null);
+
+        assertThat(second).isSameAs(first);
+        assertThat(first).isCompleted();
+    }
+
+    @Test
     void generatedIdsCarryMemberBitsAndCountUp() {
         LeaseIdGenerator generator = new LeaseIdGenerator(0xabcd_1234_5678_9fffL, 0x12_3456_789aL);
 
