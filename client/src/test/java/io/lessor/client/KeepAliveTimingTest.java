@@ -207,4 +207,28 @@ class KeepAliveTimingTest {
             assertThat(client.keepAliveLeaseCount()).isZero();
         }
     }
+
+    @Test
+    void unansweredRenewalIsNotRepeated() throws Exception {
+        ManualClock clock = new ManualClock();
+        SentRenewals sent = new SentRenewals(clock::nanoTime);
+        try (Silent silent = new Silent();
+                Client client = Client.builder().endpoints(silent.endpoint()).clock(clock).interceptors(sent).build();
+                CancelableContext ctx = Context.root(clock).withCancel()) {
+            KeepAlive keepAlive = client.lease().keepAlive(ctx, 42);
+            // The receive loop opens the stream on its own thread, then sends the first renewal.
+            await().atMost(Duration.ofSeconds(5)).until(() -> sent.count(42) == 1);
+            assertThat(clock.awaitPendingTimers(LOOP_TIMERS, Duration.ofSeconds(5))).isTrue();
+
+            // Nine send periods pass on a stream that stays open and never responds.
+            for (int i = 0; i < 9; i++) {
+                clock.advance(STEP);
+                assertThat(clock.awaitPendingTimers(LOOP_TIMERS, Duration.ofSeconds(5))).isTrue();
+            }
+
+            // The one request waits on the stream; copies would only queue behind it.
+            assertThat(sent.count(42)).isEqualTo(1);
+            assertThat(keepAlive.end()).isEmpty();
+        }
+    }
 }

@@ -41,8 +41,12 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
         KeepAliveStream stream = new KeepAliveStream();
         Metadata headers = new Metadata();
         headers.put(HAS_LEADER, "true");
+        // The callbacks below only add to an unbounded queue, which does not block, so they run
+        // on the transport's thread instead of costing the channel's executor (a new virtual
+        // thread per task) a task per batch of responses.
         LeaseGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withExecutor(Runnable::run)
                 .leaseKeepAlive(stream);
         return stream;
     }

@@ -13,10 +13,14 @@ final class LeaseEntry {
     final List<KeepAliveSubscription> subscriptions = new ArrayList<>(1);
     /** When the send loop should renew the lease next. */
     long nextSendNanos;
+    /** The stream that carries this lease's unanswered renewal, or null when none is unanswered. */
+    KeepAliveStream awaitingOn;
     /** When the lease ends unless a response renews it. */
     long deadlineNanos;
     /** The TTL of the last response, or 0 before the first. */
     long ttlSeconds;
+    /** Whether the entry has left the map, which makes its items in the queues stale. */
+    boolean removed;
 
     LeaseEntry(long leaseId, long nowNanos, long firstResponseTimeoutNanos) {
         this.leaseId = leaseId;
