@@ -24,6 +24,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+. bench/lib.sh
 
 quick=false
 server=etcd
@@ -58,7 +59,7 @@ while [ $# -gt 0 ]; do
     --note)
       [ $# -ge 2 ] || { echo "error: --note needs a text" >&2; exit 2; }
       note=$2
-      command_line+=" --note '$2'"
+      command_line+=" --note $(bench_quote "$2")"
       shift 2
       ;;
     --doc)
@@ -74,7 +75,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     -h | --help)
-      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+      bench_print_help
       exit 0
       ;;
     *)
@@ -101,41 +102,19 @@ else
 fi
 jvm_options=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC)
 
-. bin/jdk.sh
-lessor_pick_jdk
-java="$JAVA_HOME/bin/java"
-
-if ! command -v python3 >/dev/null; then
-  echo "error: python3 not found, and it is needed to write the table. Install the Debian package python3." >&2
-  exit 1
-fi
+bench_setup_java
+bench_require_python3
 # etcdctl checks that the server responds before a measurement starts, whichever server runs.
-bin/install-etcd
-
-if [ ! -f "$jar" ]; then
-  echo "client-vs-jetcd: building $jar"
-  ./mvnw -q -B -pl bench package -DskipTests
-fi
+bench_require_etcd
+bench_ensure_jar "$jar"
 
 results=bench/results/client-vs-jetcd
 mkdir -p "$results"
 rm -f "$results"/runs.jsonl "$results"/*.log
-load_start=$(cut -d ' ' -f 1 /proc/loadavg)
+load_start=$(bench_load_average)
 work=$(mktemp -d)
 server_pid=""
-
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+trap 'bench_stop_server; rm -rf "$work"' EXIT
 
 # Starts a fresh server with an empty data directory, so that no lease of an earlier
 # measurement expires or is revoked during this one. Sets server_pid and endpoint.
@@ -143,22 +122,17 @@ free_port() {
 # start has its log copied to the results.
 start_server() {
   local log=$1 client_port peer_port data
-  client_port=$(free_port)
+  read -r client_port peer_port <<<"$(bench_free_ports 2)"
   data=$(mktemp -d "$work/data.XXXXXX")
   endpoint="http://127.0.0.1:$client_port"
 
   if [ "$server" = etcd ]; then
-    peer_port=$(free_port)
-    etcd --name keepalive-bench --data-dir "$data" \
-      --listen-client-urls "$endpoint" --advertise-client-urls "$endpoint" \
-      --listen-peer-urls "http://127.0.0.1:$peer_port" \
-      --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
-      --initial-cluster "keepalive-bench=http://127.0.0.1:$peer_port" >"$log" 2>&1 &
+    bench_start_etcd keepalive-bench "$data" "$endpoint" "http://127.0.0.1:$peer_port" "$log"
   else
     bin/lessor serve --listen-client-urls "$endpoint" --advertise-client-urls "$endpoint" \
       --data-dir "$data" >"$log" 2>&1 &
+    server_pid=$!
   fi
-  server_pid=$!
 
   local attempt
   for attempt in $(seq 1 300); do
@@ -184,7 +158,7 @@ for round in $(seq 1 "$rounds"); do
     for client in lessor jetcd; do
       name="round$round-$leases-$client"
       start_server "$work/$name.server.log"
-      echo "client-vs-jetcd: round $round, $leases leases, $client (load average $(cut -d ' ' -f 1 /proc/loadavg))"
+      echo "client-vs-jetcd: round $round, $leases leases, $client (load average $(bench_load_average))"
       if ! "$java" "${jvm_options[@]}" -cp "$jar" io.lessor.bench.keepalive.Main \
           --client "$client" --endpoint "$endpoint" --leases "$leases" --ttl "$ttl" \
           --settle "$settle" --window "$window" --server-pid "$server_pid" \
@@ -193,7 +167,7 @@ for round in $(seq 1 "$rounds"); do
         echo "error: the measurement failed; its output is in $results/$name.log" >&2
         exit 1
       fi
-      stop_server
+      bench_stop_server
       # A client that gives up on many leases logs a warning per lease, so only the count and
       # the last lines of its log are kept.
       {
@@ -228,6 +202,6 @@ python3 bench/client_vs_jetcd_report.py \
   --measure-command "$measure_command" \
   --note "$note" \
   --load-start "$load_start" \
-  --load-end "$(cut -d ' ' -f 1 /proc/loadavg)" \
+  --load-end "$(bench_load_average)" \
   "${quick_flag[@]}" >"$results/section.md"
 echo "client-vs-jetcd: wrote $doc (section also in $results/section.md)"

@@ -12,8 +12,10 @@ import statistics
 import sys
 from pathlib import Path
 
-START_MARKER = "<!-- client-vs-jetcd:start -->"
-END_MARKER = "<!-- client-vs-jetcd:end -->"
+from report_common import (format_memory, format_number, machine_description, markers,
+                           replace_section, section_start)
+
+SECTION = "client-vs-jetcd"
 
 CLIENTS = ("lessor", "jetcd")
 CLIENT_NAMES = {"lessor": "Lessor", "jetcd": "jetcd 0.8.6"}
@@ -27,12 +29,6 @@ def read_runs(path):
 def median(runs, field):
     values = [run[field] for run in runs if run.get(field) is not None and run[field] >= 0]
     return statistics.median(values) if values else None
-
-
-def format_number(value, digits=0):
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}"
 
 
 def format_range(runs, field, digits=0):
@@ -102,22 +98,6 @@ def detail_table(groups, lease_counts):
     return "\n".join(lines)
 
 
-def machine_description():
-    """Return (cpu count, memory in GiB, CPU model) read from /proc."""
-    cpus = 0
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("processor"):
-            cpus += 1
-        elif line.startswith("model name") and model == "unknown":
-            model = line.split(":", 1)[1].strip()
-    memory_gib = None
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory_gib = int(line.split()[1]) / (1024 * 1024)
-    return cpus, memory_gib, model
-
-
 def render_section(args, runs):
     groups = {}
     for run in runs:
@@ -125,18 +105,12 @@ def render_section(args, runs):
     lease_counts = sorted({run["leases"] for run in runs})
     rounds = max((run.get("round", 1) for run in runs), default=0)
     cpus, memory_gib, model = machine_description()
-    memory = f"{memory_gib:.1f} GiB" if memory_gib is not None else "unknown"
+    memory = format_memory(memory_gib)
     any_run = runs[0] if runs else {}
 
-    parts = [
-        START_MARKER,
-        "## Lessor client vs jetcd: keeping leases alive",
-        "",
-        f"Measured on {args.date}{' in quick mode (rough numbers)' if args.quick else ''}.",
-        "",
-    ]
-    if args.note:
-        parts += [f"**Note:** {args.note}", ""]
+    parts = section_start(
+        SECTION, "Lessor client vs jetcd: keeping leases alive",
+        f"Measured on {args.date}{' in quick mode (rough numbers)' if args.quick else ''}.", args.note)
     parts += [
         "`bench/client-vs-jetcd.sh` runs `io.lessor.bench.keepalive.Main` once per client, lease "
         "count and round, each in a fresh JVM against a fresh server, so that the JVM's threads "
@@ -181,23 +155,9 @@ def render_section(args, runs):
         "",
         detail_table(groups, lease_counts),
         "",
-        END_MARKER,
+        markers(SECTION)[1],
     ]
     return "\n".join(parts) + "\n"
-
-
-def replace_section(doc_path, section):
-    """Replace the marked section of the document, or append it if the markers are missing."""
-    path = Path(doc_path)
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start >= 0 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER):].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 def main():
@@ -222,7 +182,7 @@ def main():
         print(f"error: no measurements in {args.runs}", file=sys.stderr)
         sys.exit(1)
     section = render_section(args, runs)
-    replace_section(args.doc, section)
+    replace_section(args.doc, SECTION, section)
     sys.stdout.write(section)
 
 

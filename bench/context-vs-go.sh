@@ -15,6 +15,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+. bench/lib.sh
 
 quick=false
 note=""
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --note)
       [ $# -ge 2 ] || { echo "error: --note needs a text" >&2; exit 2; }
       note=$2
-      command_line+=" --note '$2'"
+      command_line+=" --note $(bench_quote "$2")"
       shift 2
       ;;
     --doc)
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     -h | --help)
-      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+      bench_print_help
       exit 0
       ;;
     *)
@@ -58,14 +59,8 @@ else
   jmh_options=(-f 1 -wi 3 -w 1s -i 3 -r 1s)
 fi
 
-. bin/jdk.sh
-lessor_pick_jdk
-java="$JAVA_HOME/bin/java"
-
-if ! command -v python3 >/dev/null; then
-  echo "error: python3 not found, and it is needed to join the two outputs. Install the Debian package python3." >&2
-  exit 1
-fi
+bench_setup_java
+bench_require_python3
 
 if ! command -v go >/dev/null; then
   echo "context-vs-go: go not found; installing Debian's golang-go"
@@ -78,14 +73,11 @@ if ! command -v go >/dev/null; then
 fi
 
 jar=bench/target/lessor-bench.jar
-if [ ! -f "$jar" ]; then
-  echo "context-vs-go: building $jar"
-  ./mvnw -q -B -pl bench package -DskipTests
-fi
+bench_ensure_jar "$jar"
 
 results=bench/results/context-vs-go
 mkdir -p "$results"
-load_start=$(cut -d ' ' -f 1 /proc/loadavg)
+load_start=$(bench_load_average)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -125,6 +117,6 @@ python3 bench/context_vs_go_report.py \
   --jmh-command "$jmh_command" \
   --note "$note" \
   --load-start "$load_start" \
-  --load-end "$(cut -d ' ' -f 1 /proc/loadavg)" \
+  --load-end "$(bench_load_average)" \
   "${quick_flag[@]}" > "$results/section.md"
 echo "context-vs-go: wrote $doc (section also in $results/section.md)"

@@ -15,8 +15,10 @@ import statistics
 import sys
 from pathlib import Path
 
-START_MARKER = "<!-- context-vs-go:start -->"
-END_MARKER = "<!-- context-vs-go:end -->"
+from report_common import (format_memory, machine_description, markers, replace_section,
+                           section_start)
+
+SECTION = "context-vs-go"
 
 SUITE = "io.lessor.bench.context."
 
@@ -257,38 +259,16 @@ def build_tables(lookup, cpus):
     return tables
 
 
-def machine_description():
-    """Return (cpu count, memory in GiB, CPU model) read from /proc."""
-    cpus = 0
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("processor"):
-            cpus += 1
-        elif line.startswith("model name") and model == "unknown":
-            model = line.split(":", 1)[1].strip()
-    memory_gib = None
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory_gib = int(line.split()[1]) / (1024 * 1024)
-    return cpus, memory_gib, model
-
-
 def render_section(args, tables, jmh, missing):
     any_run = next(iter(jmh.values()))["run"] if jmh else {}
     jdk = "{} {} (JDK {})".format(any_run.get("vmName", "?"), any_run.get("vmVersion", "?"),
                                   any_run.get("jdkVersion", "?"))
     jvm_args = " ".join(any_run.get("jvmArgs", []))
-    memory = f"{args.memory_gib:.1f} GiB" if args.memory_gib is not None else "unknown"
+    memory = format_memory(args.memory_gib)
 
-    parts = [
-        START_MARKER,
-        "## Lessor context vs Go context",
-        "",
-        f"Measured on {args.date}{' in quick mode (rough numbers)' if args.quick else ''}.",
-        "",
-    ]
-    if args.note:
-        parts += [f"**Note:** {args.note}", ""]
+    parts = section_start(
+        SECTION, "Lessor context vs Go context",
+        f"Measured on {args.date}{' in quick mode (rough numbers)' if args.quick else ''}.", args.note)
     parts += [
         f"- Machine: {args.cpus} CPUs (`nproc` {args.nproc}), {memory}, {args.cpu_model}, "
         f"load average {args.load_start} at the start, {args.load_end} at the end",
@@ -309,22 +289,8 @@ def render_section(args, tables, jmh, missing):
         parts += [f"### {title}", "", explanation, "", table(rows), ""]
     if missing:
         parts += ["Missing from the outputs: " + "; ".join(missing) + ".", ""]
-    parts.append(END_MARKER)
+    parts.append(markers(SECTION)[1])
     return "\n".join(parts) + "\n"
-
-
-def replace_section(doc_path, section):
-    """Replace the marked section of the document, creating the document if it is missing."""
-    path = Path(doc_path)
-    text = path.read_text() if path.exists() else INTRO
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start >= 0 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER):].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 def main():
@@ -351,7 +317,7 @@ def main():
     lookup = Lookup(parse_go(args.go), parse_go(args.go_one_cpu), jmh)
     tables = build_tables(lookup, args.nproc)
     section = render_section(args, tables, jmh, lookup.missing)
-    replace_section(args.doc, section)
+    replace_section(args.doc, SECTION, section, new_document=INTRO)
     sys.stdout.write(section)
     if lookup.missing:
         print("warning: missing results: " + "; ".join(lookup.missing), file=sys.stderr)

@@ -27,6 +27,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+. bench/lib.sh
 
 quick=false
 rounds=""
@@ -54,16 +55,14 @@ while [ $# -gt 0 ]; do
         --lessor-cli) lessor_cli=$2 ;;
       esac
       if [ "$1" = --note ]; then
-        # Quoted for a shell, so the recorded command can be pasted back.
-        command_line+=" --note '${2//"'"/"'\\''"}'"
+        command_line+=" --note $(bench_quote "$2")"
       elif [ "$1" != --bench-jar ] && [ "$1" != --lessor-cli ]; then
         command_line+=" $1 $2"
       fi
       shift 2
       ;;
     -h | --help)
-      # The comment block at the top of this file, without its comment marks.
-      awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
+      bench_print_help
       exit 0
       ;;
     *)
@@ -131,27 +130,14 @@ if [ -n "$only" ]; then
   workloads=("${selected[@]}")
 fi
 
-. bin/jdk.sh
-lessor_pick_jdk
-java="$JAVA_HOME/bin/java"
+bench_setup_java
 jcmd="$JAVA_HOME/bin/jcmd"
-java_flags=()
-if [ "$(lessor_java_major "$JAVA_HOME")" -ge 22 ]; then
-  java_flags+=(--enable-native-access=ALL-UNNAMED)
-fi
-
-if ! command -v python3 >/dev/null; then
-  echo "vs-etcd: python3 not found, and it writes the report. Install the Debian package python3." >&2
-  exit 1
-fi
+bench_require_python3
 if [ ! -x "$jcmd" ]; then
   echo "vs-etcd: $jcmd not found; the heap per lease of the scale workload needs the JDK's jcmd" >&2
   exit 1
 fi
-if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
-  echo "vs-etcd: etcd or etcdctl not found; installing them with bin/install-etcd"
-  bin/install-etcd
-fi
+bench_require_etcd
 etcd_version=$(etcd --version | sed -n 's/^etcd Version: //p')
 
 # bin/lessor builds a command's jars when they are missing or older than their sources, so
@@ -181,27 +167,13 @@ work=$(mktemp -d -t lessor-vs-etcd.XXXXXX)
 server_pid=""
 bench_pid=""
 
-# Stops the server that runs now, if any: SIGTERM, then SIGKILL after 20 s.
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 200); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-}
-
 cleanup() {
   if [ -n "$bench_pid" ]; then
     kill -TERM "$bench_pid" 2>/dev/null || true
     wait "$bench_pid" 2>/dev/null || true
     bench_pid=""
   fi
-  stop_server
+  bench_stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -221,11 +193,7 @@ for i in "${!classpath_entries[@]}"; do
   cp "${classpath_entries[$i]}" "$copy"
   lessor_classpath+=":$copy"
 done
-bench_command=("$java" "${java_flags[@]}" -cp "$work/jars/lessor-bench.jar" io.lessor.bench.load.Main)
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+bench_command=("$java" "${native_access[@]}" -cp "$work/jars/lessor-bench.jar" io.lessor.bench.load.Main)
 
 # Waits until the server at $1 passes etcdctl's health check (a Range), or fails after 60 s.
 await_health() {
@@ -250,25 +218,19 @@ await_health() {
 start_server() {
   local kind=$1 dir
   dir=$(mktemp -d "$work/$kind.XXXXXX")
-  local port
-  port=$(free_port)
+  local port peer_port
+  read -r port peer_port <<<"$(bench_free_ports 2)"
   server_url="http://127.0.0.1:$port"
   case "$kind" in
     etcd)
-      local peer_url
-      peer_url="http://127.0.0.1:$(free_port)"
-      etcd --name default --data-dir "$dir/data" \
-        --listen-client-urls "$server_url" --advertise-client-urls "$server_url" \
-        --listen-peer-urls "$peer_url" --initial-advertise-peer-urls "$peer_url" \
-        --initial-cluster "default=$peer_url" --initial-cluster-state new \
-        >"$dir/log" 2>&1 </dev/null &
+      bench_start_etcd default "$dir/data" "$server_url" "http://127.0.0.1:$peer_port" "$dir/log"
       ;;
     lessor)
-      "$java" "${java_flags[@]}" -cp "$lessor_classpath" io.lessor.cli.Main serve --name default \
+      "$java" "${native_access[@]}" -cp "$lessor_classpath" io.lessor.cli.Main serve --name default \
         --data-dir "$dir/data" --listen-client-urls "$server_url" >"$dir/log" 2>&1 </dev/null &
+      server_pid=$!
       ;;
   esac
-  server_pid=$!
   await_health "$server_url" "$dir/log"
 }
 
@@ -300,7 +262,7 @@ memory_reading() {
 
 rm -rf "$results"
 mkdir -p "$results"
-load_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
+load_start=$(bench_load_average 3)
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 printf 'id\tround\tserver\texit\tload average before\tload average after\n' > "$results/runs.tsv"
 printf '%s\n' "${workloads[@]}" > "$results/workloads.txt"
@@ -316,14 +278,14 @@ for entry in "${workloads[@]}"; do
       base="$results/$id/$kind-$round"
       if ! start_server "$kind"; then
         printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$round" "$kind" "server did not start" \
-          "$(cut -d ' ' -f 1 /proc/loadavg)" "" >> "$results/runs.tsv"
-        stop_server
+          "$(bench_load_average)" "" >> "$results/runs.tsv"
+        bench_stop_server
         continue
       fi
       if [ "${flags[0]}" = scale ]; then
         memory_reading "$kind" > "$base.memory-before.json"
       fi
-      load_before=$(cut -d ' ' -f 1 /proc/loadavg)
+      load_before=$(bench_load_average)
       status=0
       "${bench_command[@]}" "${flags[@]}" --endpoints "$server_url" --json "$base.json" > "$base.txt" &
       bench_pid=$!
@@ -334,8 +296,8 @@ for entry in "${workloads[@]}"; do
         memory_reading "$kind" > "$base.memory-after.json"
       fi
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$round" "$kind" "$status" "$load_before" \
-        "$(cut -d ' ' -f 1 /proc/loadavg)" >> "$results/runs.tsv"
-      stop_server
+        "$(bench_load_average)" >> "$results/runs.tsv"
+      bench_stop_server
       if [ "$status" -ne 0 ]; then
         echo "vs-etcd: $id against $kind exited with status $status; the report marks the run as failed" >&2
       fi
@@ -343,7 +305,7 @@ for entry in "${workloads[@]}"; do
   done
 done
 
-load_end=$(cut -d ' ' -f 1-3 /proc/loadavg)
+load_end=$(bench_load_average 3)
 quick_flag=()
 if $quick; then
   quick_flag=(--quick)

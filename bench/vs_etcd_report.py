@@ -16,8 +16,9 @@ import statistics
 import sys
 from pathlib import Path
 
-START_MARKER = "<!-- vs-etcd:start -->"
-END_MARKER = "<!-- vs-etcd:end -->"
+from report_common import format_memory, machine_description, markers, replace_section, section_start
+
+SECTION = "vs-etcd"
 
 SERVERS = ("etcd", "lessor")
 
@@ -199,22 +200,6 @@ def rounds_table(workloads, reports, rounds):
     return "\n".join(lines)
 
 
-def machine_description():
-    """Return (cpu count, memory in GiB, CPU model) read from /proc."""
-    cpus = 0
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("processor"):
-            cpus += 1
-        elif line.startswith("model name") and model == "unknown":
-            model = line.split(":", 1)[1].strip()
-    memory_gib = None
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory_gib = int(line.split()[1]) / (1024 * 1024)
-    return cpus, memory_gib, model
-
-
 def render_section(args, workloads, reports, failed):
     numbers = {key: Numbers(value) for key, value in reports.items()}
     for workload_id, _ in workloads:
@@ -222,19 +207,12 @@ def render_section(args, workloads, reports, failed):
             numbers.setdefault((workload_id, server), Numbers([]))
     ids = [workload_id for workload_id, _ in workloads]
     cpus, memory_gib, model = machine_description()
-    memory = f"{memory_gib:.1f} GiB" if memory_gib is not None else "unknown memory"
+    memory = format_memory(memory_gib, unknown="unknown memory")
     mode = " in quick mode (short runs, small lease counts: rough numbers)" if args.quick else ""
     rounds = "1 round" if args.rounds == 1 else f"{args.rounds} rounds"
 
-    parts = [
-        START_MARKER,
-        "## Lessor vs etcd",
-        "",
-        f"Measured on {args.date}{mode}, {rounds} per workload.",
-        "",
-    ]
-    if args.note:
-        parts += [f"**Note:** {args.note}", ""]
+    parts = section_start(SECTION, "Lessor vs etcd", f"Measured on {args.date}{mode}, {rounds} per workload.",
+                          args.note)
     parts += [
         f"- Machine: {cpus} CPUs, {memory}, {model}; data directories on {args.data_fs}; load average "
         f"(1, 5, 15 min) {args.load_start} at the start, {args.load_end} at the end "
@@ -331,23 +309,9 @@ def render_section(args, workloads, reports, failed):
         "Raw reports: `bench/results/vs-etcd/ID/SERVER-ROUND.json`, with the tables the load "
         "generator printed in the `.txt` files beside them.",
         "",
-        END_MARKER,
+        markers(SECTION)[1],
     ]
     return "\n".join(parts) + "\n"
-
-
-def replace_section(doc_path, section):
-    """Replace the marked section of the document, or append it when the markers are missing."""
-    path = Path(doc_path)
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start >= 0 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER):].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 def main():
@@ -368,7 +332,7 @@ def main():
 
     workloads, reports, failed = load_runs(args.results)
     section = render_section(args, workloads, reports, failed)
-    replace_section(args.doc, section)
+    replace_section(args.doc, SECTION, section)
     sys.stdout.write(section)
     if failed:
         print("warning: failed runs: " + "; ".join(failed), file=sys.stderr)

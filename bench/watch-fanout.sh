@@ -21,11 +21,13 @@
 #   --lessor-classpath CP   run Lessor as `java -cp CP io.lessor.cli.Main serve` instead of
 #                           `bin/lessor serve`
 #
-# Needs python3, ss, etcd 3.4 on the PATH (Debian package etcd-server) and a JDK 21 or newer.
+# Needs python3, ss, a JDK 21 or newer, and etcd 3.4, which bin/install-etcd installs when it is
+# missing.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+. bench/lib.sh
 
 quick=false
 memory_only=false
@@ -49,7 +51,7 @@ while [ $# -gt 0 ]; do
     --note | --doc | --bench-jar | --lessor-classpath)
       [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
       case "$1" in
-        --note) note=$2; command_line+=" --note '$2'" ;;
+        --note) note=$2; command_line+=" --note $(bench_quote "$2")" ;;
         --doc) doc=$2; command_line+=" --doc $2" ;;
         --bench-jar) jar=$2; command_line+=" --bench-jar $2" ;;
         --lessor-classpath) lessor_classpath=$2; command_line+=" --lessor-classpath CP" ;;
@@ -57,7 +59,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     -h | --help)
-      sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+      bench_print_help
       exit 0
       ;;
     *)
@@ -79,24 +81,14 @@ if $memory_only; then
 fi
 watchers_per_stream=100
 
-. bin/jdk.sh
-lessor_pick_jdk
-java="$JAVA_HOME/bin/java"
-native_access=()
-if [ "$(lessor_java_major "$JAVA_HOME")" -ge 22 ]; then
-  native_access=(--enable-native-access=ALL-UNNAMED)
+bench_setup_java
+bench_require_python3
+if ! command -v ss >/dev/null; then
+  echo "error: ss not found; install the Debian package iproute2 and run again" >&2
+  exit 1
 fi
-for tool in python3 ss etcd; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "error: $tool not found; install it (python3, iproute2, etcd-server) and run again" >&2
-    exit 1
-  fi
-done
-
-if [ ! -f "$jar" ]; then
-  echo "watch-fanout: building $jar"
-  ./mvnw -q -B -pl bench package -DskipTests
-fi
+bench_require_etcd
+bench_ensure_jar "$jar"
 
 results=bench/results/watch-fanout
 mkdir -p "$results"
@@ -115,20 +107,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# Prints two distinct free ports of 127.0.0.1; both are held until both are known.
-free_ports() {
-  python3 -c '
-import socket
-sockets = [socket.socket() for _ in range(2)]
-for s in sockets:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in sockets))'
-}
-
-load_average() {
-  cut -d ' ' -f 1 /proc/loadavg
-}
 
 # Waits until process $1 listens on 127.0.0.1:$2. Fails if it exits first, or if the port
 # belongs to another process, so that no traffic goes to a server this script did not start.
@@ -158,7 +136,7 @@ await_listening() {
 # Starts a fresh server of kind $1 (lessor or etcd); sets server_pid and endpoint.
 start_server() {
   local kind=$1 data="$work/$1-data-$RANDOM" port peer log
-  read -r port peer <<<"$(free_ports)"
+  read -r port peer <<<"$(bench_free_ports 2)"
   log="$work/$kind-$port.log"
   if [ "$kind" = lessor ]; then
     if [ -n "$lessor_classpath" ]; then
@@ -167,21 +145,12 @@ start_server() {
     else
       bin/lessor serve --data-dir "$data" --listen-client-urls "http://127.0.0.1:$port" >"$log" 2>&1 &
     fi
+    server_pid=$!
   else
-    etcd --name bench --data-dir "$data" \
-      --listen-client-urls "http://127.0.0.1:$port" --advertise-client-urls "http://127.0.0.1:$port" \
-      --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-      --initial-cluster "bench=http://127.0.0.1:$peer" >"$log" 2>&1 &
+    bench_start_etcd bench "$data" "http://127.0.0.1:$port" "http://127.0.0.1:$peer" "$log"
   fi
-  server_pid=$!
   await_listening "$server_pid" "$port" "$log"
   endpoint="http://127.0.0.1:$port"
-}
-
-stop_server() {
-  kill -TERM "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
 }
 
 bench() {
@@ -212,7 +181,7 @@ warm_up_idle() {
 measure_idle() {
   local kind=$1 count=$2 base_heap=0 heap=0 base_rss rss ready load
   sleep 2
-  load=$(load_average)
+  load=$(bench_load_average)
   if [ "$kind" = lessor ]; then
     # The first histogram loads the classes of jcmd's diagnostic commands into the server, so
     # one is taken and dropped before the baseline.
@@ -242,19 +211,19 @@ measure_idle() {
     | tee "$results/$kind-idle-$count.json"
 }
 
-load_start=$(load_average)
+load_start=$(bench_load_average)
 for kind in lessor etcd; do
   if [ ${#fanout_runs[@]} -gt 0 ]; then
     echo "watch-fanout: $kind, fan-out"
     start_server "$kind"
     for run in "${fanout_runs[@]}"; do
       read -r watchers puts <<<"$run"
-      load=$(load_average)
+      load=$(bench_load_average)
       result=$(bench fanout --endpoint "$endpoint" --watchers "$watchers" --puts "$puts" \
         --watchers-per-stream "$watchers_per_stream" --warmup-puts $((puts / 10)))
       echo "${result%\}},\"target\":\"$kind\",\"load1\":$load}" | tee "$results/$kind-fanout-$watchers.json"
     done
-    stop_server
+    bench_stop_server
   fi
 
   echo "watch-fanout: $kind, idle watchers"
@@ -263,9 +232,9 @@ for kind in lessor etcd; do
   for count in "${idle_counts[@]}"; do
     measure_idle "$kind" "$count"
   done
-  stop_server
+  bench_stop_server
 done
-load_end=$(load_average)
+load_end=$(bench_load_average)
 
 fanout_command="java -Xms1g -Xmx1g -cp $jar io.lessor.bench.watch.Main fanout --endpoint URL --watchers W --puts P --watchers-per-stream $watchers_per_stream --warmup-puts P/10"
 idle_command="java -Xms1g -Xmx1g -cp $jar io.lessor.bench.watch.Main idle --endpoint URL --watchers N --watchers-per-stream $watchers_per_stream --prefix idle/"

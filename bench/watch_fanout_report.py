@@ -11,8 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-START_MARKER = "<!-- watch-fanout:start -->"
-END_MARKER = "<!-- watch-fanout:end -->"
+from report_common import (format_memory, format_number, machine_description, markers,
+                           replace_section, section_start)
+
+SECTION = "watch-fanout"
 
 
 def load(results):
@@ -27,12 +29,6 @@ def load(results):
     return fanout, idle
 
 
-def number(value, digits=0):
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}"
-
-
 def fanout_table(fanout):
     rows = ["| watchers | streams | puts | Lessor events/s | etcd events/s | Lessor/etcd "
             "| Lessor events per response | etcd events per response | Lessor puts/s | etcd puts/s "
@@ -45,12 +41,14 @@ def fanout_table(fanout):
         ratio = (lessor["events_per_second"] / etcd["events_per_second"]
                  if lessor and etcd and etcd["events_per_second"] else None)
         rows.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {}, {} |".format(
-            number(watchers), number(any_run["streams"]), number(any_run["puts"]),
-            number(lessor and lessor["events_per_second"]), number(etcd and etcd["events_per_second"]),
-            number(ratio, 2),
-            number(lessor and lessor["events"] / lessor["responses"], 1),
-            number(etcd and etcd["events"] / etcd["responses"], 1),
-            number(lessor and lessor["puts_per_second"]), number(etcd and etcd["puts_per_second"]),
+            format_number(watchers), format_number(any_run["streams"]), format_number(any_run["puts"]),
+            format_number(lessor and lessor["events_per_second"]),
+            format_number(etcd and etcd["events_per_second"]),
+            format_number(ratio, 2),
+            format_number(lessor and lessor["events"] / lessor["responses"], 1),
+            format_number(etcd and etcd["events"] / etcd["responses"], 1),
+            format_number(lessor and lessor["puts_per_second"]),
+            format_number(etcd and etcd["puts_per_second"]),
             lessor["load1"] if lessor else "—", etcd["load1"] if etcd else "—"))
     return "\n".join(rows)
 
@@ -70,42 +68,18 @@ def idle_table(idle):
         etcd = idle.get(("etcd", watchers))
         any_run = lessor or etcd
         rows.append("| {} | {} | {} B | {} B | {} B | {}, {} |".format(
-            number(watchers), number(any_run["streams"]),
-            number(per_watcher(lessor, "heap_before", "heap_after")),
-            number(per_watcher(lessor, "rss_before", "rss_after")),
-            number(per_watcher(etcd, "rss_before", "rss_after")),
+            format_number(watchers), format_number(any_run["streams"]),
+            format_number(per_watcher(lessor, "heap_before", "heap_after")),
+            format_number(per_watcher(lessor, "rss_before", "rss_after")),
+            format_number(per_watcher(etcd, "rss_before", "rss_after")),
             lessor["load1"] if lessor else "—", etcd["load1"] if etcd else "—"))
     return "\n".join(rows)
 
 
-def machine_description():
-    """Return (cpu count, memory in GiB, CPU model) read from /proc."""
-    cpus = 0
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("processor"):
-            cpus += 1
-        elif line.startswith("model name") and model == "unknown":
-            model = line.split(":", 1)[1].strip()
-    memory_gib = None
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory_gib = int(line.split()[1]) / (1024 * 1024)
-    return cpus, memory_gib, model
-
-
 def render_section(args, fanout, idle):
     cpus, memory_gib, model = machine_description()
-    memory = f"{memory_gib:.1f} GiB" if memory_gib is not None else "unknown"
-    parts = [
-        START_MARKER,
-        "## Watch fan-out: Lessor vs etcd",
-        "",
-        f"Measured on {args.date}.",
-        "",
-    ]
-    if args.note:
-        parts += [f"**Note:** {args.note}", ""]
+    memory = format_memory(memory_gib)
+    parts = section_start(SECTION, "Watch fan-out: Lessor vs etcd", f"Measured on {args.date}.", args.note)
     parts += [
         f"- Machine: {cpus} CPUs (`nproc` {args.nproc}), {memory}, {model}, "
         f"load average {args.load_start} at the start, {args.load_end} at the end",
@@ -141,25 +115,9 @@ def render_section(args, fanout, idle):
         "",
         idle_table(idle),
         "",
-        END_MARKER,
+        markers(SECTION)[1],
     ]
     return "\n".join(parts) + "\n"
-
-
-def replace_section(doc_path, section):
-    """Replace the marked section of the document, or append it if the markers are missing."""
-    path = Path(doc_path)
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start >= 0 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER):].lstrip("\n")
-        if not text.endswith("\n"):
-            text += "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 def main():
@@ -182,7 +140,7 @@ def main():
     if not fanout and not idle:
         sys.exit(f"error: no results in {args.results}; run bench/watch-fanout.sh")
     section = render_section(args, fanout, idle)
-    replace_section(args.doc, section)
+    replace_section(args.doc, SECTION, section)
     sys.stdout.write(section)
 
 

@@ -134,9 +134,11 @@ final class Calls {
      * {@code ctx} carries {@link Client#withRequireLeader}, else {@code channel} itself.
      */
     static Channel channelFor(Context ctx, Channel channel) {
-        if (!Client.requiresLeader(ctx)) {
-            return channel;
-        }
+        return Client.requiresLeader(ctx) ? requiringLeader(channel) : channel;
+    }
+
+    /** Returns {@code channel} with etcd's {@code hasleader} header added to every call. */
+    static Channel requiringLeader(Channel channel) {
         Metadata headers = new Metadata();
         headers.put(REQUIRE_LEADER_HEADER, "true");
         return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));

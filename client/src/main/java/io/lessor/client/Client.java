@@ -62,9 +62,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes ({@link KV#put}, {@link KV#delete}, {@link KV#txn}, {@link KV#compact}) are
  *       applied at most once. Once a write may have reached the server, a failure is thrown as
  *       it is, because the write may or may not have been applied. A read tells which, and a
- *       {@link Txn} with a compare makes a write safe to repeat. gRPC sends a write again only
- *       when it provably never reached the server's handler, such as a stream the server
- *       refused before reading it.
+ *       {@link Txn} with a compare makes a write safe to repeat. The client has no retry policy
+ *       for writes, but gRPC's transparent retry, on for every call, sends one again when its
+ *       first attempt never left the client, or when the server refused its stream with
+ *       HTTP/2's {@code REFUSED_STREAM} or a {@code GOAWAY} that excludes it. HTTP/2 defines
+ *       such a stream as not processed, so the guarantee holds for a server that keeps that rule.
  *   <li>No other status code is retried, because {@code "etcdserver: mvcc: required revision
  *       has been compacted"} or {@code "etcdserver: requested lease not found"} would fail again.
  *   <li>{@link Lease#keepAliveOnce} is retried on {@code UNAVAILABLE} and {@code INTERNAL} until
@@ -220,8 +222,8 @@ public final class Client implements AutoCloseable {
                 .nameResolverFactory(EndpointsNameResolver.factory(config.endpoints()))
                 .defaultServiceConfig(serviceConfig(config))
                 .enableRetry()
-                // etcd's Go client accepts responses of any size up to 2 GiB; gRPC's default of
-                // 4 MiB would fail a large Range or watch response with RESOURCE_EXHAUSTED.
+                // etcd's Go client accepts responses of any size up to 2 GiB, but gRPC's default
+                // limit of 4 MiB would fail a large Range or watch response with RESOURCE_EXHAUSTED.
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 .usePlaintext()
                 .executor(callbacks)

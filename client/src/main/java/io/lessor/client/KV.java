@@ -22,8 +22,8 @@ import io.lessor.context.Context;
  *
  * <p>Every call takes the caller's {@link Context} first, with the same deadline, cancellation
  * and errors as {@link Lease} describes. Gets are retried on {@code UNAVAILABLE}. Puts, deletes,
- * transactions and compactions are applied at most once, because repeating them is not always
- * safe. {@link Client} states the rules in full.
+ * transactions and compactions are not sent again once they may have reached the server, so
+ * each is applied at most once. {@link Client} states the rules in full.
  *
  * <p>Thread-safety: every method may be called from any thread.
  */
@@ -74,7 +74,7 @@ public interface KV {
     TxnResponse txn(Context ctx, TxnRequest request) throws InterruptedException;
 
     /**
-     * Runs a transaction built with {@link Txn}; see {@link #txn(Context, TxnRequest)}.
+     * Runs a transaction built with {@link Txn}, as {@link #txn(Context, TxnRequest)} does.
      */
     default TxnResponse txn(Context ctx, Txn txn) throws InterruptedException {
         return txn(ctx, txn.toRequest());

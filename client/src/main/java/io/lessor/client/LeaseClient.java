@@ -2,12 +2,9 @@ package io.lessor.client;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptors;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.lessor.api.LeaseGrantRequest;
 import io.lessor.api.LeaseGrantResponse;
@@ -108,11 +105,8 @@ final class LeaseClient implements Lease {
      */
     private LeaseKeepAliveResponse keepAliveOnceAttempt(Context ctx, long leaseId, long timeoutNanos)
             throws InterruptedException, ExecutionException {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
-        ClientCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> call = ClientInterceptors
-                .intercept(calls.channel(), MetadataUtils.newAttachHeadersInterceptor(headers))
+        ClientCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> call = Calls.requiringLeader(calls.channel())
                 .newCall(LeaseGrpc.getLeaseKeepAliveMethod(), options);
         FirstResponse first = new FirstResponse();
 

@@ -10,6 +10,7 @@ import io.lessor.api.WatchGrpc;
 import io.lessor.api.WatchProgressRequest;
 import io.lessor.api.WatchRequest;
 import io.lessor.api.WatchResponse;
+import io.lessor.client.internal.FlowPump;
 import io.lessor.context.Clock;
 import io.lessor.context.Context;
 import io.lessor.context.Done;
@@ -84,6 +85,8 @@ final class WatchSubscription implements Watcher {
     private long nextRevision;
     // @GuardedBy("lock")
     private long backoffNanos = MIN_BACKOFF.toNanos();
+    // @GuardedBy("lock"): set when finish() starts, before it cancels the stream and publishes end.
+    private boolean finishing;
     // Written under `lock`; volatile so end() reads it without the lock.
     private volatile WatchEnd end;
     private final Signal done = Signal.create();
@@ -135,7 +138,7 @@ final class WatchSubscription implements Watcher {
         return take(timeout.toNanos(), true);
     }
 
-    /** Takes the next response, waiting at most {@code timeoutNanos} if {@code timed}; null on timeout. */
+    /** Takes the next response, waiting at most {@code timeoutNanos} if {@code timed}, or returns null on timeout. */
     private WatchResponse take(long timeoutNanos, boolean timed) throws InterruptedException {
         long remainingNanos = timeoutNanos;
         WatchResponse response;
@@ -195,19 +198,10 @@ final class WatchSubscription implements Watcher {
     public void subscribe(Flow.Subscriber<? super WatchResponse> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         if (!publisherTaken.compareAndSet(false, true)) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            subscriber.onError(new IllegalStateException("this watch already has a subscriber; it takes one"));
+            FlowPump.reject(subscriber, new IllegalStateException("this watch already has a subscriber; it takes one"));
             return;
         }
-        Thread.ofVirtual().name("lessor-watch-publisher").start(new WatchPump(subscriber));
+        new WatchPump(subscriber).start("lessor-watch-publisher");
     }
 
     private void throwIfEnded() {
@@ -230,13 +224,13 @@ final class WatchSubscription implements Watcher {
     private void open() {
         Attempt opened = new Attempt();
         // Held until the create request is out, so that requestProgress() and cancel() on this
-        // attempt wait for it: a progress request must not overtake the create.
+        // attempt wait for it, because a progress request must not overtake the create.
         opened.sendLock.lock();
         try {
             long startRevision;
             lock.lock();
             try {
-                if (end != null) {
+                if (finishing) {
                     return;
                 }
                 reopenTimer = null;
@@ -258,23 +252,33 @@ final class WatchSubscription implements Watcher {
         Clock.Timer timer;
         lock.lock();
         try {
-            if (end != null) {
+            if (finishing) {
                 return;
             }
-            end = new WatchEnd(reason, cause);
+            finishing = true;
             last = attempt;
             attempt = null;
             timer = reopenTimer;
             reopenTimer = null;
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
+
+        // The stream is cancelled before the end is published, so a reader that closes the
+        // client as soon as it reads the end cannot race this cancel.
         if (timer != null) {
             timer.cancel();
         }
         if (last != null) {
             last.cancel();
+        }
+
+        lock.lock();
+        try {
+            end = new WatchEnd(reason, cause);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
         stopRegistrations();
         done.fire();
@@ -317,7 +321,7 @@ final class WatchSubscription implements Watcher {
             requestStream.disableAutoRequestWithInitial(1);
         }
 
-        /** Sends {@code request}; returns {@code false} if the call was cancelled meanwhile. */
+        /** Sends {@code request}, or returns {@code false} if the call was cancelled meanwhile. */
         boolean send(WatchRequest request) {
             sendLock.lock();
             try {
@@ -469,45 +473,14 @@ final class WatchSubscription implements Watcher {
      * latest when the client closes, even to a subscriber that requests nothing more, so the
      * thread never outlives the client.
      */
-    private final class WatchPump implements Runnable, Flow.Subscription {
-        private final Flow.Subscriber<? super WatchResponse> subscriber;
-        // @GuardedBy("lock")
-        private long demand;
-        // @GuardedBy("lock")
-        private boolean cancelled;
-        // @GuardedBy("lock"): set by a request of zero or fewer items, which Flow treats as an error.
-        private boolean invalidRequest;
+    private final class WatchPump extends FlowPump<WatchResponse, WatchEnd> {
         // @GuardedBy("lock")
         private boolean clientClosed;
+        // The attempt current when the last response was taken, read and written by the delivery thread only.
+        private Attempt takenFrom;
 
         WatchPump(Flow.Subscriber<? super WatchResponse> subscriber) {
-            this.subscriber = subscriber;
-        }
-
-        @Override
-        public void request(long n) {
-            lock.lock();
-            try {
-                if (n <= 0) {
-                    invalidRequest = true;
-                } else {
-                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                }
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void cancel() {
-            lock.lock();
-            try {
-                cancelled = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            super(lock, changed, subscriber);
         }
 
         private void clientClosed() {
@@ -521,68 +494,53 @@ final class WatchSubscription implements Watcher {
         }
 
         @Override
-        public void run() {
+        protected void run() {
             Registration onClose = clientContext.done().onFire(this::clientClosed);
             try {
-                subscriber.onSubscribe(this);
-                deliver();
-            } catch (RuntimeException | Error e) {
-                // A subscriber that throws has broken the Flow contract; stop delivering to it.
-                log.warn("watch subscriber failed, delivery stopped: key={}", key.toStringUtf8(), e);
+                super.run();
             } finally {
                 onClose.stop();
             }
         }
 
-        private void deliver() {
-            while (true) {
-                WatchResponse item = null;
-                WatchEnd ended = null;
-                Attempt current = null;
-                lock.lock();
-                try {
-                    while (!cancelled && !invalidRequest && !(demand > 0 && !queue.isEmpty()) && !endDue()) {
-                        changed.awaitUninterruptibly();
-                    }
-                    if (cancelled) {
-                        return;
-                    }
-                    if (!invalidRequest) {
-                        if (endDue()) {
-                            ended = end;
-                        } else {
-                            item = queue.poll();
-                            demand--;
-                            current = attempt;
-                        }
-                    }
-                } finally {
-                    lock.unlock();
-                }
+        @Override
+        protected boolean hasItem() {
+            return !queue.isEmpty();
+        }
 
-                if (item != null) {
-                    requestMore(current);
-                    subscriber.onNext(item);
-                } else if (ended == null) {
-                    subscriber.onError(new IllegalArgumentException("Flow.Subscription.request needs a positive count"));
-                    return;
-                } else {
-                    boolean normal = ended.reason() == WatchEnd.Reason.CONTEXT_DONE
-                            || ended.reason() == WatchEnd.Reason.CLIENT_CLOSED;
-                    if (normal) {
-                        subscriber.onComplete();
-                    } else {
-                        subscriber.onError(new WatchEndedException(ended));
-                    }
-                    return;
-                }
-            }
+        @Override
+        protected WatchResponse takeItem() {
+            takenFrom = attempt;
+            return queue.poll();
+        }
+
+        @Override
+        protected void taken() {
+            requestMore(takenFrom);
         }
 
         /** Returns whether the end goes out next: every response before it is delivered, or the client closed. */
-        private boolean endDue() {
+        @Override
+        protected boolean endDue(long demand) {
             assert lock.isHeldByCurrentThread();
             return end != null && (queue.isEmpty() || clientClosed);
+        }
+
+        @Override
+        protected WatchEnd takeEnd() {
+            return end;
+        }
+
+        @Override
+        protected Throwable failure(WatchEnd ended) {
+            boolean normal = ended.reason() == WatchEnd.Reason.CONTEXT_DONE
+                    || ended.reason() == WatchEnd.Reason.CLIENT_CLOSED;
+            return normal ? null : new WatchEndedException(ended);
+        }
+
+        @Override
+        protected void subscriberFailed(Throwable failure) {
+            log.warn("watch subscriber failed, delivery stopped: key={}", key.toStringUtf8(), failure);
         }
     }
 

@@ -39,10 +39,10 @@ import java.util.concurrent.Flow;
  * revision after the last one reported, so no event is lost or repeated. If that revision has
  * been compacted meanwhile, the watch ends with {@link WatchEnd.Reason#COMPACTED}.
  *
- * <p>Lifecycle: it ends exactly once, for one of the reasons in {@link WatchEnd.Reason}. After a
- * {@link WatchEnd.Reason#CLIENT_CLOSED} end, a subscriber gets {@code onComplete} at once, and
- * responses it had not requested yet are dropped; with the other reasons they are delivered
- * first, as it requests them.
+ * <p>Lifecycle: it ends exactly once, for one of the reasons in {@link WatchEnd.Reason}, and
+ * its stream is cancelled before the end becomes visible. Once the client is closed, a
+ * subscriber gets the end at once and responses it had not requested yet are dropped. Until
+ * then, queued responses are delivered before the end, as the subscriber requests them.
  *
  * <p>Thread-safety: one thread reads at a time; the other methods may be called from any thread.
  */
@@ -68,9 +68,9 @@ public interface Watcher extends Flow.Publisher<WatchResponse> {
     WatchResponse poll(Duration timeout) throws InterruptedException;
 
     /**
-     * Asks the server for a progress notification: a response without events whose header
-     * revision says up to which revision every event has been sent. Without an error and
-     * without waiting for it; the response arrives among the others.
+     * Requests a progress notification from the server: a response without events whose header
+     * revision is the revision up to which every event has been sent. It returns at once and
+     * throws no error, and the response arrives among the others.
      *
      * @return {@code true} if the request was sent, {@code false} if the watch has ended or its
      *     stream is being opened again (ask again later)

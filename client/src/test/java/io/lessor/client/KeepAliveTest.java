@@ -229,8 +229,8 @@ class KeepAliveTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> keepAlive.received() > 0);
         }
 
-        // The delivery thread ends with the client even though the subscriber never asked for
-        // the buffered response; the leak check after the test proves the thread is gone.
+        // The delivery thread ends with the client although the subscriber never requested the
+        // buffered response. The leak check after the test verifies that the thread has exited.
         await().atMost(Duration.ofSeconds(2)).untilTrue(completed);
         assertThat(delivered).hasValue(0);
         assertThat(keepAlive.dropped()).isPositive();

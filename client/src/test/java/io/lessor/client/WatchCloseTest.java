@@ -21,6 +21,7 @@ import io.lessor.testing.LeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -104,6 +105,42 @@ class WatchCloseTest {
         assertThat(watchers).allSatisfy(watcher -> assertThat(watcher.end()).isPresent());
         assertThat(client.openCalls()).as("open calls after close in round %d", round).isZero();
         assertNoWatchStreamOnServer(server, round, mark);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void watchEndFollowsStreamCancel(Server server) throws Exception {
+        // given a watch whose stream records whether the watch had ended when it was cancelled
+        AtomicReference<Watcher> watched = new AtomicReference<>();
+        AtomicReference<Optional<WatchEnd>> endAtCancel = new AtomicReference<>();
+        ClientInterceptor recordEnd = new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void cancel(String message, Throwable cause) {
+                        Watcher watcher = watched.get();
+                        if (watcher != null) {
+                            endAtCancel.compareAndSet(null, watcher.end());
+                        }
+                        super.cancel(message, cause);
+                    }
+                };
+            }
+        };
+        try (Client client = Client.builder().endpoints(servers.endpoint(server)).interceptors(recordEnd).build();
+                CancelableContext ctx = background.withCancel()) {
+            Watcher watcher = client.watch().watch(ctx, bytes("watch-close/" + UUID.randomUUID()), WatchOptions.DEFAULT);
+            watched.set(watcher);
+
+            // when its context ends
+            ctx.cancel();
+
+            // then the stream was cancelled before the end became visible to a reader
+            assertThat(watcher.end()).as("end after the context ended").isPresent();
+            assertThat(endAtCancel.get()).as("end seen when the stream was cancelled").isNotNull();
+            assertThat(endAtCancel.get()).as("end seen when the stream was cancelled").isEmpty();
+        }
     }
 
     private static void putUntilDone(Client writer, Context ctx, String prefix, AtomicReference<Throwable> failure) {

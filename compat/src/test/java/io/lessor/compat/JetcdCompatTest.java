@@ -28,9 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** jetcd-core 0.8.6 as a client: grant, put with a lease, keep-alive, revoke. */
 @ExtendWith(LeakCheckExtension.class)
-// jetcd's close hands work to Netty's JVM-wide GlobalEventExecutor, whose one thread ends by
-// itself after a second without tasks; on a loaded machine that can take longer than the check
-// waits, and the thread belongs to Netty, not to the test.
+// jetcd's close submits work to Netty's JVM-wide GlobalEventExecutor. Its thread exits after
+// a second without tasks, which on a loaded machine can exceed the check's wait.
 @LeakCheck(ignoreThreads = "globalEventExecutor-\\d+-\\d+")
 class JetcdCompatTest {
 

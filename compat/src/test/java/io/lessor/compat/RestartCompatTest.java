@@ -41,25 +41,29 @@ class RestartCompatTest {
             // given leases that have aged by at least two seconds
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> target.lease().leaseTimeToLive(timeToLive(longLease)).getTTL() <= 57);
-            long shortTtl = target.lease().leaseTimeToLive(timeToLive(shortLease)).getTTL();
-            out.note("20 s lease aged below 18 s", shortTtl <= 17);
+            long agedTtl = target.lease().leaseTimeToLive(timeToLive(shortLease)).getTTL();
+            out.note("20 s lease aged below 18 s", agedTtl <= 17);
 
             // when the server restarts
             target.restart(Duration.ZERO);
 
-            // then each lease has its full TTL again and the key is still attached
-            out.call("ttl of 60 s lease", () -> target.lease().leaseTimeToLive(timeToLive(longLease)));
-            out.call("ttl of 20 s lease", () -> target.lease().leaseTimeToLive(timeToLive(shortLease)));
+            // then each lease has its full TTL again and the key is still attached. Both servers
+            // add one second to restored leases when they start serving, so a read within that
+            // second returns the full TTL. On a loaded machine the read can come later and return
+            // one second less, on etcd as on Lessor. SlowStartLeaseTest checks the exact value on
+            // a manual clock.
+            LeaseTimeToLiveResponse longTtl = target.lease().leaseTimeToLive(timeToLive(longLease));
+            out.note("60 s lease has 59 or 60 s left", longTtl.getTTL() >= 59 && longTtl.getTTL() <= 60);
+            out.note("60 s lease granted TTL", longTtl.getGrantedTTL());
+            LeaseTimeToLiveResponse shortTtl = target.lease().leaseTimeToLive(timeToLive(shortLease));
+            out.note("20 s lease has 19 or 20 s left", shortTtl.getTTL() >= 19 && shortTtl.getTTL() <= 20);
+            out.note("20 s lease granted TTL", shortTtl.getGrantedTTL());
             RangeResponse range = out.call("range", () -> target.kv().range(get("rs/k")));
             out.note("raft_term rose", range.getHeader().getRaftTerm() > termBefore);
         });
 
-        // Both servers add one second to restored leases when they start serving, so a read
-        // within that second gives the full TTL. On a loaded machine the read can come later and
-        // give one second less, on etcd as on Lessor; the server's SlowStartLeaseTest pins the
-        // exact value on a manual clock.
-        assertThat(t.response("ttl of 60 s lease", LeaseTimeToLiveResponse.class).getTTL()).isBetween(59L, 60L);
-        assertThat(t.response("ttl of 20 s lease", LeaseTimeToLiveResponse.class).getTTL()).isBetween(19L, 20L);
+        assertThat(t.noteText("60 s lease has 59 or 60 s left")).isEqualTo("true");
+        assertThat(t.noteText("20 s lease has 19 or 20 s left")).isEqualTo("true");
         assertThat(t.response("range", RangeResponse.class).getKvs(0).getLease()).isNotZero();
         assertThat(t.noteText("raft_term rose")).isEqualTo("true");
     }

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A thread that the library starts for one task, and the only kind of thread the library ever
- * interrupts. It is virtual unless the task asks for a platform thread.
+ * interrupts. It is virtual unless the task requests a platform thread.
  *
  * <pre>
  *   RUNNING --interruptIfRunning()--> INTERRUPTING --(interrupt sent)--> RUNNING
@@ -33,7 +33,7 @@ final class TaskThread implements Runnable {
         this.name = name;
         this.body = body;
         this.handle = Diagnostics.track(Diagnostics.Kind.TASK, name, null);
-        // A platform task thread is a daemon, like a virtual one, so it never holds the JVM open.
+        // A platform task thread is a daemon, like a virtual one, so it does not keep the JVM running.
         this.thread = platform
                 ? Thread.ofPlatform().name(name).daemon(true).unstarted(this)
                 : Thread.ofVirtual().name(name).unstarted(this);

@@ -61,8 +61,8 @@ public final class Worker implements AutoCloseable {
     /**
      * Starts {@code body} like {@link #start}, but on a daemon platform thread. Use it for a loop
      * that spends much of its time in native calls, such as a synced disk write. A virtual thread
-     * in a native call keeps its carrier thread busy until the call returns, and there are only
-     * as many carriers as cores; a platform thread leaves them to the virtual threads.
+     * in a native call keeps its carrier thread busy until the call returns. There are only as
+     * many carriers as cores, so a platform thread leaves them free for the virtual threads.
      */
     public static Worker startPlatform(Context parent, String name, Task body) {
         Objects.requireNonNull(parent, "parent");

@@ -160,7 +160,7 @@ class WorkerTest {
     }
 
     @Test
-    void startPlatformRunsOnNamedDaemonPlatformThreadAndStopsByInterrupt() throws InterruptedException {
+    void startPlatformUsesDaemonPlatformThread() throws InterruptedException {
         AtomicReference<Thread> runner = new AtomicReference<>();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Signal started = Signal.create();

@@ -16,6 +16,7 @@ import io.lessor.client.EtcdException;
 import io.lessor.client.KeepAlive;
 import io.lessor.client.KeepAliveEndedException;
 import io.lessor.client.LeaseNotFoundException;
+import io.lessor.client.WatchEnd;
 import io.lessor.client.WatchEndedException;
 import io.lessor.client.WatchOptions;
 import io.lessor.client.Watcher;
@@ -53,8 +54,9 @@ import java.util.Set;
  * not exist, at any revision the key carries the id of at most one candidate.
  *
  * <p>A candidate exits with status 1 when no server responds to its first request (the lease grant)
- * within the dial timeout, printing {@code campaign failed: no etcd server answered at
- * ENDPOINTS within 5s}.
+ * within the dial timeout, printing {@code campaign failed: no etcd server responded at
+ * ENDPOINTS within 5s; start one there or pass --endpoints}. It also exits with status 1 when a
+ * request fails, or when its watch of the key ends for a reason other than its own stop.
  *
  * <p>NOTE: a leader that is cut off from the server still prints nothing until its keep-alive
  * ends, up to one TTL later, while another candidate may already lead. Work that must never
@@ -64,59 +66,53 @@ final class LeaderElectionExample {
 
     static final String NAME = "leader-election";
 
-    /** The prefix of every election key; election {@code demo} is decided on {@code election/demo}. */
+    /** The prefix of every election key, so election {@code demo} is decided on {@code election/demo}. */
     static final String PREFIX = "election/";
 
-    /** How long the revoke on the way out may take, well within Main's grace period after a signal. */
+    /** The maximum time of the revoke on the way out, well within Main's grace period after a signal. */
     static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(3);
 
     static final String USAGE = """
               leader-election     candidates campaign for election/NAME; the leader prints "leader ID"
                   --id ID         this candidate's id, stored as the key's value (default pid-PID)
                   --election NAME election name; the key is election/NAME (default demo)
-                  --ttl D         lease TTL in whole seconds; a crashed leader is replaced within about
-                                  this time; etcd raises it to at least 2s (default 10s)
-                  --endpoints U   etcd endpoints, separated by commas (default http://127.0.0.1:2379)
-            """ + DialTimeout.USAGE;
+                  --ttl D         lease TTL in whole seconds, about the time a crashed leader takes to
+                                  be replaced; etcd raises it to at least 2s (default 10s)
+            """ + EtcdConnection.USAGE;
 
     /** The reason a run ended. */
     enum Ending {
-        /** Its context ended, as on Ctrl-C; the lease was revoked. */
+        /** Its context ended, as on Ctrl-C, and the lease was revoked. */
         STOPPED,
-        /** A request failed, or the lease was lost. */
+        /** A request failed, the lease was lost, or the watch of the key ended on its own. */
         FAILED
     }
 
     /**
      * The example's settings.
      *
-     * @param endpoints the etcd endpoints
+     * @param connection the etcd endpoints and the dial timeout
      * @param id this candidate's id, the key's value while it leads
      * @param ttlSeconds the TTL requested for the lease; at least 1
      * @param election the election's name, the part of the key after {@link #PREFIX}
-     * @param dialTimeout how long the first request may wait for a server; greater than zero
      */
-    record Options(List<String> endpoints, String id, long ttlSeconds, String election, Duration dialTimeout) {
+    record Options(EtcdConnection connection, String id, long ttlSeconds, String election) {
         Options {
-            endpoints = List.copyOf(endpoints);
+            Objects.requireNonNull(connection, "connection");
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(election, "election");
             if (ttlSeconds < 1) {
                 throw new IllegalArgumentException("ttlSeconds must be at least 1, got " + ttlSeconds);
-            }
-            if (dialTimeout.isNegative() || dialTimeout.isZero()) {
-                throw new IllegalArgumentException("dialTimeout must be greater than zero, got " + dialTimeout);
             }
         }
 
         static Options parse(List<String> args) throws UsageException {
             Flags flags = Flags.parse(NAME, args, Set.of("id", "ttl", "endpoints", "election", "dial-timeout"));
             return new Options(
-                    flags.endpoints("endpoints", ServiceRegistrationExample.DEFAULT_ENDPOINTS),
+                    EtcdConnection.parse(flags),
                     flags.nonEmptyString("id", "pid-" + ProcessHandle.current().pid()),
                     flags.wholeSeconds("ttl", 10, 1),
-                    flags.nonEmptyString("election", "demo"),
-                    flags.positiveDuration("dial-timeout", DialTimeout.DEFAULT));
+                    flags.nonEmptyString("election", "demo"));
         }
 
         /** Returns the election key, {@code election/NAME}. */
@@ -136,17 +132,17 @@ final class LeaderElectionExample {
      *     before this is thrown, and the lease is left to expire
      */
     static Ending run(Context parent, Options options, PrintStream out) throws InterruptedException {
-        try (Client client = DialTimeout.client(options.endpoints(), options.dialTimeout());
+        try (Client client = options.connection().newClient();
                 CancelableContext ctx = parent.withCancel()) {
             LeaseGrantResponse lease;
-            try (CancelableContext dialCtx = ctx.withTimeout(options.dialTimeout())) {
+            try (CancelableContext dialCtx = ctx.withTimeout(options.connection().dialTimeout())) {
                 lease = client.lease().grant(dialCtx, options.ttlSeconds());
             } catch (EtcdException e) {
                 out.println("campaign failed: lease grant failed: " + e.getMessage());
                 return Ending.FAILED;
             } catch (ContextDoneException e) {
                 if (!ctx.isDone()) {
-                    out.println("campaign failed: " + DialTimeout.noAnswer(options.endpoints(), options.dialTimeout()));
+                    out.println("campaign failed: " + options.connection().noResponseMessage());
                     return Ending.FAILED;
                 }
                 out.println("campaign stopped: " + ContextEnding.describe(ctx));
@@ -166,18 +162,15 @@ final class LeaderElectionExample {
             PrintStream out) throws InterruptedException {
         KeepAlive keepAlive = client.lease().keepAlive(ctx, leaseId);
         Campaign campaign = new Campaign(client, options, leaseId, out);
-        EtcdException failure = null;
+        RuntimeException failure = null;
         try (CancelableContext session = ctx.withCancel()) {
             Registration link = keepAlive.done().onFire(() -> session.cancel(
                     keepAlive.end().map(end -> (Throwable) new KeepAliveEndedException(leaseId, end))
                             .orElseGet(() -> new IllegalStateException("keep-alive ended without a reason"))));
             try {
                 campaign.run(session);
-            } catch (WatchEndedException | ContextDoneException e) {
-                // The session ended: the example's context or the keep-alive did, and the checks
-                // below tell which.
-            } catch (EtcdException e) {
-                failure = e;
+            } catch (ContextDoneException | WatchEndedException | EtcdException e) {
+                failure = failureOf(e);
             } finally {
                 link.stop();
             }
@@ -193,7 +186,7 @@ final class LeaderElectionExample {
             out.println("campaign failed: " + failure.getMessage());
             return Ending.FAILED;
         }
-        // Only the keep-alive's end is left: the lease has expired or was revoked, or the
+        // Only the keep-alive's end is left. The lease has expired or was revoked, or the
         // keep-alive stream failed for good.
         out.printf("campaign failed: keep-alive of lease %016x ended: %s%n", leaseId,
                 keepAlive.end().map(end -> end.reason() + " (" + ContextEnding.messageOf(end.cause()) + ")")
@@ -201,10 +194,26 @@ final class LeaderElectionExample {
         return Ending.FAILED;
     }
 
+    /**
+     * Returns {@code thrown} if it is a failure of its own, or null if it only reports that the
+     * session ended, because the example's context or the keep-alive did.
+     */
+    static RuntimeException failureOf(RuntimeException thrown) {
+        if (thrown instanceof ContextDoneException) {
+            return null;
+        }
+        // A watch also ends on its own, as when its start revision was compacted, and that
+        // ends the campaign while the session still runs.
+        if (thrown instanceof WatchEndedException ended && ended.end().reason() == WatchEnd.Reason.CONTEXT_DONE) {
+            return null;
+        }
+        return thrown;
+    }
+
     /** Revokes the lease, which deletes the key if this candidate leads, and prints the outcome. */
     private static void resign(Context ctx, Client client, boolean leader, String id, long leaseId, PrintStream out)
             throws InterruptedException {
-        // Printed before the revoke, so that this line comes before any line of the next leader.
+        // This line is printed before the revoke, so it comes before any line of the next leader.
         if (leader) {
             out.println("resigning as leader " + id);
         }
@@ -216,12 +225,12 @@ final class LeaderElectionExample {
         } catch (LeaseNotFoundException e) {
             out.printf("lease %016x was already gone%n", leaseId);
         } catch (EtcdException | ContextDoneException e) {
-            out.printf("revoke of lease %016x failed: %s; it expires when its TTL runs out%n", leaseId,
+            out.printf("revoke of lease %016x failed: %s, so it expires when its TTL runs out%n", leaseId,
                     ContextEnding.messageOf(e));
         }
     }
 
-    /** The campaign loop of one candidate; used by one thread. */
+    /** The campaign loop of one candidate, used by one thread. */
     private static final class Campaign {
 
         private final Client client;
@@ -249,6 +258,8 @@ final class LeaderElectionExample {
          * {@link WatchEndedException} or a {@link ContextDoneException}.
          *
          * @throws EtcdException if a transaction fails
+         * @throws WatchEndedException if the watch of the key ends, whether with the session or on
+         *     its own
          */
         void run(Context session) throws InterruptedException {
             while (true) {

@@ -61,19 +61,17 @@ import java.util.Set;
  *
  * <pre>
  * $ bin/lessor example service-registration --endpoints http://127.0.0.1:2479
- * registration failed: no etcd server answered at http://127.0.0.1:2479 within 5s
+ * registration failed: no etcd server responded at http://127.0.0.1:2479 within 5s; start one there or pass --endpoints
  * </pre>
  */
 final class ServiceRegistrationExample {
 
     static final String NAME = "service-registration";
 
-    /** The prefix of every registration key; a service named {@code api} is at {@code services/api}. */
+    /** The prefix of every registration key, so a service named {@code api} is at {@code services/api}. */
     static final String PREFIX = "services/";
 
-    static final String DEFAULT_ENDPOINTS = "http://127.0.0.1:2379";
-
-    /** How long the revoke on the way out may take, well within Main's grace period after a signal. */
+    /** The maximum time of the revoke on the way out, well within Main's grace period after a signal. */
     static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(3);
 
     static final String USAGE = """
@@ -83,8 +81,7 @@ final class ServiceRegistrationExample {
                   --ttl D         lease TTL in whole seconds; etcd raises it to at least 2s (default 10s)
                   --watch         instead of registering, print "up NAME ADDRESS" and "down NAME" as keys
                                   under services/ appear and vanish
-                  --endpoints U   etcd endpoints, separated by commas (default http://127.0.0.1:2379)
-            """ + DialTimeout.USAGE;
+            """ + EtcdConnection.USAGE;
 
     /** The registrant's choice, when its context ends, between revoking its lease and leaving it to expire. */
     enum Departure {
@@ -108,24 +105,19 @@ final class ServiceRegistrationExample {
     /**
      * The example's settings.
      *
-     * @param endpoints the etcd endpoints
+     * @param connection the etcd endpoints and the dial timeout
      * @param serviceName the service's name, the part of the key after {@link #PREFIX}
      * @param address the value put under the key
      * @param ttlSeconds the TTL requested for the lease; at least 1
      * @param watch whether to watch the registrations instead of registering
-     * @param dialTimeout how long the first request may wait for a server; greater than zero
      */
-    record Options(List<String> endpoints, String serviceName, String address, long ttlSeconds, boolean watch,
-            Duration dialTimeout) {
+    record Options(EtcdConnection connection, String serviceName, String address, long ttlSeconds, boolean watch) {
         Options {
-            endpoints = List.copyOf(endpoints);
+            Objects.requireNonNull(connection, "connection");
             Objects.requireNonNull(serviceName, "serviceName");
             Objects.requireNonNull(address, "address");
             if (ttlSeconds < 1) {
                 throw new IllegalArgumentException("ttlSeconds must be at least 1, got " + ttlSeconds);
-            }
-            if (dialTimeout.isNegative() || dialTimeout.isZero()) {
-                throw new IllegalArgumentException("dialTimeout must be greater than zero, got " + dialTimeout);
             }
         }
 
@@ -133,12 +125,11 @@ final class ServiceRegistrationExample {
             Flags flags = Flags.parse(NAME, args, Set.of("name", "address", "ttl", "endpoints", "dial-timeout"),
                     Set.of("watch"));
             return new Options(
-                    flags.endpoints("endpoints", DEFAULT_ENDPOINTS),
+                    EtcdConnection.parse(flags),
                     flags.nonEmptyString("name", "demo"),
                     flags.string("address").orElse("127.0.0.1:8080"),
                     flags.wholeSeconds("ttl", 10, 1),
-                    flags.isOn("watch"),
-                    flags.positiveDuration("dial-timeout", DialTimeout.DEFAULT));
+                    flags.isOn("watch"));
         }
 
         /** Returns the registration key, {@code services/NAME}. */
@@ -152,7 +143,7 @@ final class ServiceRegistrationExample {
 
     /**
      * Registers the service, or watches the registrations with {@code --watch}, until
-     * {@code parent} ends; a registrant then revokes its lease.
+     * {@code parent} ends. A registrant then revokes its lease.
      *
      * @throws InterruptedException if the calling thread is interrupted; the client is closed
      *     before this is thrown, and a registrant's lease is left to expire
@@ -167,7 +158,7 @@ final class ServiceRegistrationExample {
      */
     static Ending run(Context parent, Options options, PrintStream out, Departure departure)
             throws InterruptedException {
-        try (Client client = DialTimeout.client(options.endpoints(), options.dialTimeout());
+        try (Client client = options.connection().newClient();
                 CancelableContext ctx = parent.withCancel()) {
             return options.watch() ? watch(ctx, client, options, out) : register(ctx, client, options, out, departure);
         }
@@ -177,14 +168,14 @@ final class ServiceRegistrationExample {
             Departure departure) throws InterruptedException {
         String key = options.key();
         LeaseGrantResponse lease;
-        try (CancelableContext dialCtx = ctx.withTimeout(options.dialTimeout())) {
+        try (CancelableContext dialCtx = ctx.withTimeout(options.connection().dialTimeout())) {
             lease = client.lease().grant(dialCtx, options.ttlSeconds());
         } catch (EtcdException e) {
             out.println("registration failed: lease grant failed: " + e.getMessage());
             return Ending.FAILED;
         } catch (ContextDoneException e) {
             if (!ctx.isDone()) {
-                out.println("registration failed: " + DialTimeout.noAnswer(options.endpoints(), options.dialTimeout()));
+                out.println("registration failed: " + options.connection().noResponseMessage());
                 return Ending.FAILED;
             }
             out.println("registration stopped: " + ContextEnding.describe(ctx));
@@ -213,8 +204,8 @@ final class ServiceRegistrationExample {
             out.println("registration stopped: " + ContextEnding.describe(ctx));
             return Ending.STOPPED;
         }
-        // The lease has expired or was revoked by someone else, or the stream failed for good:
-        // the key is gone or soon will be, and this process no longer holds it.
+        // The lease has expired or was revoked by someone else, or the stream failed for good.
+        // The key is gone or soon will be, and this process no longer owns it.
         if (end.reason() == KeepAliveEnd.Reason.HALTED) {
             depart(ctx, client, leaseId, key, departure, out);
         }
@@ -253,7 +244,7 @@ final class ServiceRegistrationExample {
         } catch (LeaseNotFoundException e) {
             out.printf("lease %016x was already gone, and %s with it%n", leaseId, key);
         } catch (EtcdException | ContextDoneException e) {
-            out.printf("revoke of lease %016x failed: %s; %s is deleted when the TTL runs out%n", leaseId,
+            out.printf("revoke of lease %016x failed: %s, so %s is deleted when the TTL runs out%n", leaseId,
                     ContextEnding.messageOf(e), key);
         }
     }
@@ -261,14 +252,14 @@ final class ServiceRegistrationExample {
     private static Ending watch(CancelableContext ctx, Client client, Options options, PrintStream out)
             throws InterruptedException {
         RangeResponse registered;
-        try (CancelableContext dialCtx = ctx.withTimeout(options.dialTimeout())) {
+        try (CancelableContext dialCtx = ctx.withTimeout(options.connection().dialTimeout())) {
             registered = client.kv().get(dialCtx, bytes(PREFIX), GetOptions.withPrefix());
         } catch (EtcdException e) {
             out.println("watch failed: get of " + PREFIX + " failed: " + e.getMessage());
             return Ending.FAILED;
         } catch (ContextDoneException e) {
             if (!ctx.isDone()) {
-                out.println("watch failed: " + DialTimeout.noAnswer(options.endpoints(), options.dialTimeout()));
+                out.println("watch failed: " + options.connection().noResponseMessage());
                 return Ending.FAILED;
             }
             out.println("watch stopped: " + ContextEnding.describe(ctx));

@@ -1,10 +1,19 @@
 package io.lessor.examples;
 
+import static io.lessor.examples.EtcdExampleTiming.DOWN_DIAL_TIMEOUT;
+import static io.lessor.examples.EtcdExampleTiming.EXPIRY_WITHIN;
+import static io.lessor.examples.EtcdExampleTiming.TEST_TIMEOUT;
+import static io.lessor.examples.EtcdExampleTiming.TTL_SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lessor.client.CompactedRevisionException;
+import io.lessor.client.WatchCanceledException;
+import io.lessor.client.WatchEnd;
+import io.lessor.client.WatchEndedException;
 import io.lessor.context.CancelableContext;
 import io.lessor.context.Context;
+import io.lessor.context.ContextDoneException;
 import io.lessor.testing.CheckLeaks;
 import io.lessor.testing.LeakCheck;
 import io.lessor.testing.LessorServerExtension;
@@ -26,19 +35,6 @@ class LeaderElectionExampleTest {
 
     @RegisterExtension
     static final LessorServerExtension etcd = LessorServerExtension.create();
-
-    /** The server's minimum TTL, which keeps the hand-over after a kill short. */
-    private static final long TTL_SECONDS = 2;
-
-    /**
-     * The longest a killed leader's key may block the others: the lease may have been renewed
-     * just before the kill, so it lasts up to one TTL, plus a second for the server's expiry
-     * check, the watch event and the next transaction.
-     */
-    private static final Duration TAKEOVER_WITHIN = Duration.ofSeconds(TTL_SECONDS + 1);
-
-    /** Long enough for a child JVM to start and campaign. */
-    private static final Duration TEST_TIMEOUT = Duration.ofSeconds(30);
 
     /** The line the test adds for a candidate it kills, which ends that candidate's leadership. */
     private static final String KILLED = "(killed with SIGKILL by the test)";
@@ -112,9 +108,9 @@ class LeaderElectionExampleTest {
             child.kill();
 
             // then one of the others leads within the TTL, and the other follows it
-            String next = awaitLeader(List.of("b", "c"), TAKEOVER_WITHIN);
+            String next = awaitLeader(List.of("b", "c"), EXPIRY_WITHIN);
             Transcript.Line line = transcript.require(next, "leader " + next, TEST_TIMEOUT);
-            assertThat(Duration.ofNanos(line.arrivalNanos() - killNanos)).isLessThan(TAKEOVER_WITHIN);
+            assertThat(Duration.ofNanos(line.arrivalNanos() - killNanos)).isLessThan(EXPIRY_WITHIN);
             String other = next.equals("b") ? "c" : "b";
             transcript.require(other, "following " + next, TEST_TIMEOUT);
         }
@@ -129,10 +125,11 @@ class LeaderElectionExampleTest {
         String endpoint = "http://127.0.0.1:" + LoopbackPorts.unused();
 
         int status = Main.run(Context.background(), List.of(LeaderElectionExample.NAME, "--endpoints", endpoint,
-                "--dial-timeout", "300ms"), output.stream(), errors.stream());
+                "--dial-timeout", DOWN_DIAL_TIMEOUT), output.stream(), errors.stream());
 
         assertThat(status).isEqualTo(Main.EXIT_FAILED);
-        assertThat(output.lines()).containsExactly("campaign failed: no etcd server answered at " + endpoint + " within 300ms");
+        assertThat(output.lines()).containsExactly("campaign failed: no etcd server responded at " + endpoint
+                + " within " + DOWN_DIAL_TIMEOUT + "; start one there or pass --endpoints");
         assertThat(errors.text()).isEmpty();
     }
 
@@ -153,8 +150,9 @@ class LeaderElectionExampleTest {
     void optionsHaveDefaults() throws UsageException {
         LeaderElectionExample.Options options = LeaderElectionExample.Options.parse(List.of());
 
-        assertThat(options).isEqualTo(new LeaderElectionExample.Options(List.of("http://127.0.0.1:2379"),
-                "pid-" + ProcessHandle.current().pid(), 10, "demo", Duration.ofSeconds(5)));
+        assertThat(options).isEqualTo(new LeaderElectionExample.Options(
+                new EtcdConnection(List.of("http://127.0.0.1:2379"), Duration.ofSeconds(5)),
+                "pid-" + ProcessHandle.current().pid(), 10, "demo"));
         assertThat(options.key()).isEqualTo("election/demo");
     }
 
@@ -165,10 +163,30 @@ class LeaderElectionExampleTest {
                 .hasMessage("leader-election: invalid --id: must not be empty");
     }
 
+    @Test
+    void watchEndOnItsOwnIsFailure() {
+        WatchEndedException compacted = new WatchEndedException(new WatchEnd(WatchEnd.Reason.COMPACTED,
+                new CompactedRevisionException("mvcc: required revision has been compacted", 7, null)));
+        WatchEndedException canceledByServer = new WatchEndedException(new WatchEnd(
+                WatchEnd.Reason.CANCELED_BY_SERVER, new WatchCanceledException("invalid range")));
+
+        assertThat(LeaderElectionExample.failureOf(compacted)).isSameAs(compacted);
+        assertThat(LeaderElectionExample.failureOf(canceledByServer)).isSameAs(canceledByServer);
+    }
+
+    @Test
+    void sessionEndIsNoFailure() {
+        WatchEndedException sessionEnded = new WatchEndedException(new WatchEnd(WatchEnd.Reason.CONTEXT_DONE,
+                new IllegalStateException("keep-alive ended")));
+
+        assertThat(LeaderElectionExample.failureOf(sessionEnded)).isNull();
+        assertThat(LeaderElectionExample.failureOf(ContextDoneException.CANCELED)).isNull();
+    }
+
     private void startCandidate(String id) {
         CancelableContext ctx = Context.background().withCancel();
         LeaderElectionExample.Options options =
-                new LeaderElectionExample.Options(List.of(etcd.endpoint()), id, TTL_SECONDS, election, DialTimeout.DEFAULT);
+                new LeaderElectionExample.Options(EtcdConnection.of(etcd.endpoint()), id, TTL_SECONDS, election);
         contexts.put(id, ctx);
         runs.put(id, BackgroundRun.start(() -> LeaderElectionExample.run(ctx, options, transcript.stream(id))));
     }

@@ -1,5 +1,9 @@
 package io.lessor.examples;
 
+import static io.lessor.examples.EtcdExampleTiming.DOWN_DIAL_TIMEOUT;
+import static io.lessor.examples.EtcdExampleTiming.EXPIRY_WITHIN;
+import static io.lessor.examples.EtcdExampleTiming.TEST_TIMEOUT;
+import static io.lessor.examples.EtcdExampleTiming.TTL_SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,29 +27,13 @@ class ServiceRegistrationExampleTest {
     @RegisterExtension
     static final LessorServerExtension etcd = LessorServerExtension.create();
 
-    /** The server's minimum TTL, which keeps the expiry tests short. */
-    private static final long TTL_SECONDS = 2;
-
-    /**
-     * The longest a key may outlive a registrant that stopped without revoking: the lease may
-     * have been renewed just before, so it lasts up to one TTL, plus a second for the server's
-     * expiry check and the watch event.
-     */
-    private static final Duration DOWN_WITHIN = Duration.ofSeconds(TTL_SECONDS + 1);
-
-    /** Long enough for a child JVM to start and register. */
-    private static final Duration TEST_TIMEOUT = Duration.ofSeconds(30);
-
-    /** The dial timeout of the tests whose server is down, short to keep them fast. */
-    private static final String DIAL_TIMEOUT = "300ms";
-
     private static final String LEASE = "([0-9a-f]{16})";
 
     private final Transcript transcript = new Transcript();
     private final String service = "test-" + UUID.randomUUID();
 
     @Test
-    void stopRevokesLeaseAndWatcherSeesDown() throws Exception {
+    void stopRevokesLeaseAtOnce() throws Exception {
         try (CancelableContext watcherCtx = Context.background().withCancel();
                 CancelableContext registrantCtx = Context.background().withCancel()) {
             // given a watcher and a registrant that has renewed its lease once
@@ -105,8 +93,8 @@ class ServiceRegistrationExampleTest {
             // then the key outlives the registrant until its lease expires, and the watcher prints "down"
             assertThat(client.kv().get(registrantCtx.withoutCancel(), key()).getKvsCount())
                     .as("keys right after the registrant stopped").isEqualTo(1);
-            Transcript.Line down = transcript.require("watcher", "down " + service, DOWN_WITHIN);
-            assertThat(Duration.ofNanos(down.arrivalNanos() - stopNanos)).isLessThan(DOWN_WITHIN);
+            Transcript.Line down = transcript.require("watcher", "down " + service, EXPIRY_WITHIN);
+            assertThat(Duration.ofNanos(down.arrivalNanos() - stopNanos)).isLessThan(EXPIRY_WITHIN);
             assertThat(transcript.texts("registrant")).noneMatch(line -> line.startsWith("revoked"))
                     .last().isEqualTo("registration stopped: context canceled, cause: crash simulated by the test");
 
@@ -132,8 +120,8 @@ class ServiceRegistrationExampleTest {
                 registrant.kill();
 
                 // then its lease expires and the watcher prints "down" within the TTL
-                Transcript.Line down = transcript.require("watcher", "down " + service, DOWN_WITHIN);
-                assertThat(Duration.ofNanos(down.arrivalNanos() - killNanos)).isLessThan(DOWN_WITHIN);
+                Transcript.Line down = transcript.require("watcher", "down " + service, EXPIRY_WITHIN);
+                assertThat(Duration.ofNanos(down.arrivalNanos() - killNanos)).isLessThan(EXPIRY_WITHIN);
             }
             assertThat(transcript.texts("registrant")).noneMatch(line -> line.startsWith("revoked"));
 
@@ -175,11 +163,12 @@ class ServiceRegistrationExampleTest {
         String endpoint = "http://127.0.0.1:" + LoopbackPorts.unused();
 
         int status = Main.run(Context.background(), List.of(ServiceRegistrationExample.NAME, "--endpoints", endpoint,
-                "--dial-timeout", DIAL_TIMEOUT), output.stream(), errors.stream());
+                "--dial-timeout", DOWN_DIAL_TIMEOUT), output.stream(), errors.stream());
 
         assertThat(status).isEqualTo(Main.EXIT_FAILED);
         assertThat(output.lines()).containsExactly(
-                "registration failed: no etcd server answered at " + endpoint + " within " + DIAL_TIMEOUT);
+                "registration failed: no etcd server responded at " + endpoint + " within " + DOWN_DIAL_TIMEOUT
+                        + "; start one there or pass --endpoints");
         assertThat(errors.text()).isEmpty();
     }
 
@@ -190,20 +179,22 @@ class ServiceRegistrationExampleTest {
         String endpoints = "http://127.0.0.1:" + LoopbackPorts.unused() + ",127.0.0.1:" + LoopbackPorts.unused();
 
         int status = Main.run(Context.background(), List.of(ServiceRegistrationExample.NAME, "--watch", "--endpoints",
-                endpoints, "--dial-timeout", DIAL_TIMEOUT), output.stream(), errors.stream());
+                endpoints, "--dial-timeout", DOWN_DIAL_TIMEOUT), output.stream(), errors.stream());
 
         assertThat(status).isEqualTo(Main.EXIT_FAILED);
         assertThat(output.lines()).containsExactly(
-                "watch failed: no etcd server answered at " + endpoints + " within " + DIAL_TIMEOUT);
+                "watch failed: no etcd server responded at " + endpoints + " within " + DOWN_DIAL_TIMEOUT
+                        + "; start one there or pass --endpoints");
         assertThat(errors.text()).isEmpty();
     }
 
     @Test
-    void stopBeforeServerAnswersEndsAsStopped() throws Exception {
+    void stopBeforeResponseEndsAsStopped() throws Exception {
         // given a registrant that waits for a server that is down, with a dial timeout far away
-        ServiceRegistrationExample.Options options = new ServiceRegistrationExample.Options(
-                List.of("http://127.0.0.1:" + LoopbackPorts.unused()), service, "127.0.0.1:8080", TTL_SECONDS, false,
+        EtcdConnection down = new EtcdConnection(List.of("http://127.0.0.1:" + LoopbackPorts.unused()),
                 Duration.ofMinutes(5));
+        ServiceRegistrationExample.Options options =
+                new ServiceRegistrationExample.Options(down, service, "127.0.0.1:8080", TTL_SECONDS, false);
         try (CancelableContext ctx = Context.background().withCancel()) {
             BackgroundRun<ServiceRegistrationExample.Ending> registrant = BackgroundRun.start(() ->
                     ServiceRegistrationExample.run(ctx, options, transcript.stream("registrant")));
@@ -223,19 +214,20 @@ class ServiceRegistrationExampleTest {
         ServiceRegistrationExample.Options options = ServiceRegistrationExample.Options.parse(List.of());
 
         assertThat(options).isEqualTo(new ServiceRegistrationExample.Options(
-                List.of("http://127.0.0.1:2379"), "demo", "127.0.0.1:8080", 10, false, Duration.ofSeconds(5)));
+                new EtcdConnection(List.of("http://127.0.0.1:2379"), Duration.ofSeconds(5)), "demo", "127.0.0.1:8080",
+                10, false));
         assertThat(options.key()).isEqualTo("services/demo");
     }
 
     @Test
-    void optionsTakeWatchEndpointsAndDialTimeout() throws UsageException {
+    void optionsTakeWatchAndConnection() throws UsageException {
         ServiceRegistrationExample.Options options = ServiceRegistrationExample.Options.parse(
                 List.of("--watch", "--ttl", "1m", "--endpoints", "http://127.0.0.1:1,127.0.0.1:2", "--dial-timeout", "1.5s"));
 
         assertThat(options.watch()).isTrue();
         assertThat(options.ttlSeconds()).isEqualTo(60);
-        assertThat(options.dialTimeout()).isEqualTo(Duration.ofMillis(1_500));
-        assertThat(options.endpoints()).containsExactly("http://127.0.0.1:1", "127.0.0.1:2");
+        assertThat(options.connection().dialTimeout()).isEqualTo(Duration.ofMillis(1_500));
+        assertThat(options.connection().endpoints()).containsExactly("http://127.0.0.1:1", "127.0.0.1:2");
     }
 
     @Test
@@ -267,21 +259,21 @@ class ServiceRegistrationExampleTest {
      * test makes next come after the watch's start revision.
      */
     private BackgroundRun<ServiceRegistrationExample.Ending> startWatcher(Context ctx) throws InterruptedException {
-        ServiceRegistrationExample.Options options = new ServiceRegistrationExample.Options(
-                List.of(etcd.endpoint()), "demo", "", TTL_SECONDS, true, DialTimeout.DEFAULT);
+        ServiceRegistrationExample.Options options =
+                new ServiceRegistrationExample.Options(EtcdConnection.of(etcd.endpoint()), "demo", "", TTL_SECONDS, true);
         BackgroundRun<ServiceRegistrationExample.Ending> run =
                 BackgroundRun.start(() -> ServiceRegistrationExample.run(ctx, options, transcript.stream("watcher")));
         // NOTE: a watch of the in-process server whose start revision was already written when
-        // the request arrived often received no events in these tests, where etcd replays them
-        // from history, so the tests let the watch start first.
+        // the request arrived often received no events in these tests, though etcd replays them
+        // from history. So the tests let the watch start first.
         assertThat(transcript.await(line -> line.source().equals("watcher") && line.text().startsWith("watching "),
                 TEST_TIMEOUT)).as("watcher's 'watching' line").isPresent();
         return run;
     }
 
     private ServiceRegistrationExample.Options registrantOptions(String address) {
-        return new ServiceRegistrationExample.Options(List.of(etcd.endpoint()), service, address, TTL_SECONDS, false,
-                DialTimeout.DEFAULT);
+        return new ServiceRegistrationExample.Options(EtcdConnection.of(etcd.endpoint()), service, address,
+                TTL_SECONDS, false);
     }
 
     private ByteString key() {

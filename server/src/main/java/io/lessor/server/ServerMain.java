@@ -42,7 +42,7 @@ final class ServerMain implements LessorServer {
         try {
             beforeServing.run();
             // etcd starts lease expiry when its member becomes leader, which is when it can
-            // serve; here that is now, just before the port opens, however long the start took.
+            // serve. Here that is now, just before the port opens, however long the start took.
             engine.promote();
             frontend = GrpcFrontend.start(config, engine);
         } catch (IOException | RuntimeException e) {

@@ -27,7 +27,7 @@ class SlowStartLeaseTest {
     private final ManualClock clock = new ManualClock();
 
     @Test
-    void timeToLiveAfterSlowRestartIsFullTtl() throws Exception {
+    void slowRestartKeepsFullTtl() throws Exception {
         ServerConfig config = ServerConfig.defaults(dataDir).withListenAddress(new InetSocketAddress("127.0.0.1", 0));
 
         // given a 30 s lease granted before a restart

@@ -112,9 +112,8 @@ final class LeakFinder {
             }
         }
 
-        // A library task's platform thread is judged by its task: shown with it when the task
-        // is the test's, and left alone when the task belongs to a fixture that started it
-        // before the test, such as a server restarted for the class.
+        // A library task's platform thread is checked through its task. It is reported with the
+        // task when the task is the test's, and skipped when a fixture started the task earlier.
         Set<Long> allTaskThreadIds = new HashSet<>();
         for (Diagnostics.LiveResource resource : Diagnostics.liveSince(Long.MIN_VALUE)) {
             if (resource.thread() != null) {

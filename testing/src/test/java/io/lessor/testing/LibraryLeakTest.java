@@ -44,7 +44,7 @@ class LibraryLeakTest {
     }
 
     @Test
-    void platformWorkerLeftRunningIsListedOnceAsTask() {
+    void platformWorkerReportedOnceAsTask() {
         String message = onlyTestFailure(run(PlatformWorkerLeftRunning.class));
 
         assertThat(message).startsWith("2 leaks still alive 100 ms after the test ended:\n");

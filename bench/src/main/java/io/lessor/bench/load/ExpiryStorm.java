@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ol>
  *
  * The TTL end is the last response of the final pass plus the TTL: by then every lease's TTL
- * has run out. The main result is how long after the TTL end the last key is gone, as seen by
- * the response of the poll that counted 0.
+ * has run out. The main result is how long after the TTL end the last key is deleted, as read
+ * from the response of the poll that counted 0.
  */
 final class ExpiryStorm {
 
@@ -99,10 +99,10 @@ final class ExpiryStorm {
                         .setValue(run.value())
                         .build(), Unary.<PutResponse>of(outcome)), null, recorder);
 
-        // Step 4: poll until the storm keys are gone.
-        ExpiryTimes gone;
+        // Step 4: poll until the storm keys are deleted.
+        ExpiryTimes expiry;
         try {
-            gone = awaitGone(run, stormKeys, keyCount, earliestEndNanos, ttlEndNanos, load);
+            expiry = awaitKeysDeleted(run, stormKeys, keyCount, earliestEndNanos, ttlEndNanos, load);
         } finally {
             load.stop();
         }
@@ -112,19 +112,19 @@ final class ExpiryStorm {
         long windowNanos = loadResult.elapsedNanos() - (earliestEndNanos - load.startNanos());
         ClosedLoop.Result window = new ClosedLoop.Result(loadResult.succeeded() - recorder.skipped(),
                 loadResult.failed(), Math.max(windowNanos, 0), loadResult.stoppedByErrors(), loadResult.abandoned());
-        if (gone.firstNanos != 0) {
-            extras.put("first key gone after TTL end s", (gone.firstNanos - ttlEndNanos) / 1e9);
+        if (expiry.firstNanos != 0) {
+            extras.put("first key gone after TTL end s", (expiry.firstNanos - ttlEndNanos) / 1e9);
         }
-        extras.put("all keys gone after TTL end s", gone.allNanos == 0 ? null : (gone.allNanos - ttlEndNanos) / 1e9);
-        if (gone.allNanos != 0) {
-            extras.put("keys gone per second", keyCount / Math.max((gone.allNanos - earliestEndNanos) / 1e9, 1e-3));
+        extras.put("all keys gone after TTL end s", expiry.allNanos == 0 ? null : (expiry.allNanos - ttlEndNanos) / 1e9);
+        if (expiry.allNanos != 0) {
+            extras.put("keys gone per second", keyCount / Math.max((expiry.allNanos - earliestEndNanos) / 1e9, 1e-3));
         }
-        extras.put("keys left", gone.left);
-        extras.put("count polls", gone.polls);
+        extras.put("keys left", expiry.left);
+        extras.put("count polls", expiry.polls);
         Report report = Report.of(run, new LoadRun.Measured(window, recorder), extras);
-        if (gone.left > 0) {
+        if (expiry.left > 0) {
             return report.failedBecause(String.format("%,d of %,d keys were still there %s after the TTL end "
-                    + "(--timeout)", gone.left, keyCount, Durations.format(options.stormTimeout())));
+                    + "(--timeout)", expiry.left, keyCount, Durations.format(options.stormTimeout())));
         }
         return report;
     }
@@ -149,17 +149,17 @@ final class ExpiryStorm {
     }
 
     /**
-     * The result of the count polls: when the first and the last key were seen gone, as
+     * Result of the count polls: when the first and the last key were found deleted, as
      * {@link System#nanoTime()} values or 0 for never, and the keys left at the last poll.
      */
     private record ExpiryTimes(long firstNanos, long allNanos, long left, long polls) {
     }
 
-    private static ExpiryTimes awaitGone(LoadRun run, RunKeys keys, long keyCount, long earliestEndNanos, long ttlEndNanos,
+    private static ExpiryTimes awaitKeysDeleted(LoadRun run, RunKeys keys, long keyCount, long earliestEndNanos, long ttlEndNanos,
             ClosedLoop load) throws InterruptedException, LoadFailedException {
         long giveUpNanos = ttlEndNanos + run.options().stormTimeout().toNanos();
         long[] left = {keyCount};
-        run.say(String.format("waiting for the TTL to end; keys must be gone within %s after it",
+        run.say(String.format("waiting for the TTL to end; the keys must be deleted within %s after it",
                 Durations.format(run.options().stormTimeout())));
         run.progress().show(() -> String.format("expiry-storm: %,d of %,d keys left, %+.1f s from the TTL end; %s",
                 left[0], keyCount, (System.nanoTime() - ttlEndNanos) / 1e9, load.progressLine()));

@@ -97,8 +97,8 @@ final class KeepAliveStreams implements AutoCloseable {
             if (inFlight.putIfAbsent(leaseId, outcome) != null) {
                 throw new IllegalStateException("lease " + hex(leaseId) + " already has a keep-alive in flight");
             }
-            // The stream may have ended between the check above and the put; its end then missed
-            // this renewal, so fail it here unless the end's sweep already took it.
+            // The stream may have ended between the check above and the put, so its end missed this
+            // renewal. Fail it here unless the sweep at the end already removed it.
             if (failure != null) {
                 if (inFlight.remove(leaseId, outcome)) {
                     outcome.failed(failure);

@@ -30,8 +30,8 @@ final class LoadGenerator {
     /**
      * Runs the workload.
      *
-     * @throws LoadFailedException if an endpoint does not respond or a setup step fails; a
-     *     measured stream that stops on errors returns a report whose failure gives the reason instead
+     * @throws LoadFailedException if an endpoint does not respond or a setup step fails. A measured
+     *     stream that stops on errors does not raise it, but returns a report whose failure states why.
      */
     static Report run(LoadOptions options, PrintStream log) throws InterruptedException, LoadFailedException {
         try (Connections connections = Connections.open(options.endpoints(), options.connections());

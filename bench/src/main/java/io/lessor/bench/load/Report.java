@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one run measured: the requests that succeeded and failed, the time they took, their latency
- * percentiles, and numbers of the workload's own (the extras), such as how long the keys of an
- * expiry storm outlived their TTL.
+ * Measurements of one run: the requests that succeeded and failed, the time they took, their
+ * latency percentiles, and numbers of the workload's own (the extras), such as how long the keys
+ * of an expiry storm outlived their TTL.
  *
  * @param workload the workload that ran
  * @param settings the options the run used, as {@link LoadOptions#describe()} lists them

@@ -4,6 +4,7 @@ import io.lessor.api.LeaseKeepAliveResponse;
 import io.lessor.client.KeepAlive;
 import io.lessor.client.KeepAliveEnd;
 import io.lessor.client.KeepAliveEndedException;
+import io.lessor.client.internal.FlowPump;
 import io.lessor.context.Done;
 import io.lessor.context.Registration;
 import io.lessor.context.Signal;
@@ -183,21 +184,11 @@ final class KeepAliveSubscription implements KeepAlive {
     public void subscribe(Flow.Subscriber<? super LeaseKeepAliveResponse> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         if (!publisherTaken.compareAndSet(false, true)) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            subscriber.onError(new IllegalStateException(String.format(
+            FlowPump.reject(subscriber, new IllegalStateException(String.format(
                     "the keep-alive of lease %016x already has a subscriber; it takes one", leaseId)));
             return;
         }
-        Pump pump = new Pump(subscriber);
-        Thread.ofVirtual().name(String.format("lessor-keepalive-publisher-%016x", leaseId)).start(pump);
+        new Pump(subscriber).start(String.format("lessor-keepalive-publisher-%016x", leaseId));
     }
 
     /**
@@ -206,102 +197,47 @@ final class KeepAliveSubscription implements KeepAlive {
      * cancels. Every subscription ends at the latest when its client closes, so the thread
      * never outlives the client.
      */
-    private final class Pump implements Runnable, Flow.Subscription {
-        private final Flow.Subscriber<? super LeaseKeepAliveResponse> subscriber;
-        // @GuardedBy("lock")
-        private long demand;
-        // @GuardedBy("lock")
-        private boolean cancelled;
-        // @GuardedBy("lock"): set by a request of zero or fewer items, which Flow treats as an error.
-        private boolean invalidRequest;
+    private final class Pump extends FlowPump<LeaseKeepAliveResponse, KeepAliveEnd> {
 
         Pump(Flow.Subscriber<? super LeaseKeepAliveResponse> subscriber) {
-            this.subscriber = subscriber;
+            super(lock, changed, subscriber);
         }
 
         @Override
-        public void request(long n) {
-            lock.lock();
-            try {
-                if (n <= 0) {
-                    invalidRequest = true;
-                } else {
-                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                }
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+        protected boolean hasItem() {
+            return !buffer.isEmpty();
         }
 
         @Override
-        public void cancel() {
-            lock.lock();
-            try {
-                cancelled = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+        protected LeaseKeepAliveResponse takeItem() {
+            return buffer.poll();
         }
 
         @Override
-        public void run() {
-            try {
-                subscriber.onSubscribe(this);
-                deliver();
-            } catch (RuntimeException | Error e) {
-                // A subscriber that throws has broken the Flow contract; stop delivering to it.
-                log.warn("keep-alive subscriber failed, delivery stopped: lease-id={}", String.format("%016x", leaseId), e);
-            }
+        protected boolean endDue(long demand) {
+            // Once the keep-alive has ended, only responses already requested go out before the end.
+            return end != null && (demand == 0 || buffer.isEmpty());
         }
 
-        private void deliver() {
-            while (true) {
-                LeaseKeepAliveResponse item = null;
-                KeepAliveEnd ended = null;
-                lock.lock();
-                try {
-                    // The end goes out without demand, as Flow allows, so a subscriber that
-                    // stops requesting cannot keep this thread after the keep-alive ends.
-                    while (!cancelled && !invalidRequest && !(demand > 0 && !buffer.isEmpty()) && end == null) {
-                        changed.awaitUninterruptibly();
-                    }
-                    if (cancelled) {
-                        return;
-                    }
-                    if (!invalidRequest) {
-                        if (demand > 0 && !buffer.isEmpty()) {
-                            item = buffer.poll();
-                            demand--;
-                        } else {
-                            // Responses the subscriber has not asked for are stale once the
-                            // keep-alive has ended; they count as dropped.
-                            dropped.addAndGet(buffer.size());
-                            buffer.clear();
-                            ended = end;
-                        }
-                    }
-                } finally {
-                    lock.unlock();
-                }
+        @Override
+        protected KeepAliveEnd takeEnd() {
+            // Responses the subscriber has not requested are stale once the keep-alive has
+            // ended, so they count as dropped.
+            dropped.addAndGet(buffer.size());
+            buffer.clear();
+            return end;
+        }
 
-                if (item != null) {
-                    subscriber.onNext(item);
-                } else if (ended == null) {
-                    subscriber.onError(new IllegalArgumentException("Flow.Subscription.request needs a positive count"));
-                    return;
-                } else {
-                    boolean normal = ended.reason() == KeepAliveEnd.Reason.CONTEXT_DONE
-                            || ended.reason() == KeepAliveEnd.Reason.CLIENT_CLOSED;
-                    if (normal) {
-                        subscriber.onComplete();
-                    } else {
-                        subscriber.onError(new KeepAliveEndedException(leaseId, ended));
-                    }
-                    return;
-                }
-            }
+        @Override
+        protected Throwable failure(KeepAliveEnd ended) {
+            boolean normal = ended.reason() == KeepAliveEnd.Reason.CONTEXT_DONE
+                    || ended.reason() == KeepAliveEnd.Reason.CLIENT_CLOSED;
+            return normal ? null : new KeepAliveEndedException(leaseId, ended);
+        }
+
+        @Override
+        protected void subscriberFailed(Throwable failure) {
+            log.warn("keep-alive subscriber failed, delivery stopped: lease-id={}", String.format("%016x", leaseId), failure);
         }
     }
 

@@ -108,6 +108,10 @@ public final class Applier implements GroupApplier {
         }
 
         mvcc.publish();
+        // Revoked leases leave the lease list only now, when reads no longer return their keys.
+        for (Lease lease : effects.revoked) {
+            lessor.forget(lease);
+        }
         mvcc.finishCompaction();
         publishEvents(effects);
         for (Lease lease : effects.revoked) {

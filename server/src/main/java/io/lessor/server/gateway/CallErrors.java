@@ -20,13 +20,13 @@ final class CallErrors {
     private CallErrors() {
     }
 
-    /** Answers with an error of the gateway's own, such as a request body that does not decode. */
+    /** Writes an error of the gateway's own, such as a request body that does not decode. */
     static void gatewayError(Exchange exchange, HttpResponseStatus httpStatus, Status.Code code, String message) {
         exchange.handler.writeAndFinish(exchange, HttpResponses.full(exchange.handler.context().alloc(), exchange.version,
                 httpStatus, HttpResponses.JSON, HttpResponses.errorBody(code, message)));
     }
 
-    /** Answers with the error a gRPC call ended with. */
+    /** Writes the error a gRPC call ended with. */
     static void callError(Exchange exchange, Status status) {
         Status.Code code = status.getCode();
         String message = status.getDescription() == null ? "" : status.getDescription();
@@ -41,10 +41,5 @@ final class CallErrors {
             end.trailingHeaders().add(HttpResponses.GRPC_TRAILER_CONTENT_TYPE, HttpResponses.GRPC_CONTENT_TYPE);
         }
         exchange.handler.writeAndFinish(exchange, end);
-    }
-
-    /** Returns the status of a failed call, whatever form its failure took. */
-    static Status statusOf(Throwable failure) {
-        return Status.fromThrowable(failure);
     }
 }

@@ -27,7 +27,7 @@ abstract class Exchange {
         this.keepAlive = keepAlive;
     }
 
-    /** Returns an exchange that answers with {@code response} whatever the body, which it discards. */
+    /** Returns an exchange that responds with {@code response} whatever the body, which it discards. */
     static Exchange fixed(GatewayHandler handler, HttpVersion version, boolean keepAlive, FullHttpResponse response) {
         return new Exchange(handler, version, keepAlive) {
             @Override
@@ -37,7 +37,7 @@ abstract class Exchange {
 
             @Override
             void body(HttpContent content, boolean last) {
-                // Discarded: the answer does not depend on it.
+                // Discarded because the response does not depend on it.
             }
         };
     }
@@ -46,7 +46,7 @@ abstract class Exchange {
     void begin() {
     }
 
-    /** Takes a part of the request body; the handler releases it afterwards. */
+    /** Takes a part of the request body. The handler releases it afterwards. */
     abstract void body(HttpContent content, boolean last);
 
     /** Returns whether the exchange can take more of the body now. */

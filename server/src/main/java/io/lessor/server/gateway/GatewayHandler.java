@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Back-pressure: this handler turns the channel's auto-read off whenever it cannot take the
  * next message, and queues what was already read, so a pipelined request waits until the one
  * before it has its response, and a streaming call reads its body no faster than the gRPC call
- * takes it.
+ * takes it. Once a request's body is complete, the connection reads on until a next request
+ * arrives, so that a client closing during a long response (a watch) ends its call.
  *
  * <p>A close asked for by the gRPC server (its graceful shutdown) waits until the request in
  * progress has its response; a connection marked {@link HttpGateway#FORCE_CLOSE} closes at once.
@@ -124,7 +125,7 @@ final class GatewayHandler extends ChannelDuplexHandler {
                 handle(next);
             }
             // Turning auto-read back on starts a read; messages that arrive while it is off are queued above.
-            boolean readOn = !closed && inbound.isEmpty() && wantsMore();
+            boolean readOn = !closed && inbound.isEmpty() && shouldRead();
             if (ctx.channel().config().isAutoRead() != readOn) {
                 ctx.channel().config().setAutoRead(readOn);
             }
@@ -144,14 +145,25 @@ final class GatewayHandler extends ChannelDuplexHandler {
         return current.requestDone || current.wantsBody();
     }
 
-    private boolean wantsMore() {
-        return current == null || (!current.requestDone && current.wantsBody());
+    /**
+     * Returns whether the connection should read now: for the next request, for more of a body
+     * the exchange can take, or, once the body is complete, to notice the client closing while
+     * the response is still open. A pipelined request read then is queued, and reading stops.
+     * NOTE: so a client that pipelines a request behind an open watch and then closes may be
+     * noticed only when the watch ends.
+     */
+    private boolean shouldRead() {
+        return current == null || current.requestDone || current.wantsBody();
     }
 
     private void handle(Object message) {
         try {
             if (message instanceof HttpRequest request) {
                 current = start(request);
+                if (request.decoderResult().isFailure()) {
+                    // The codec drops the rest of the connection's input, so no body part follows.
+                    current.requestDone = true;
+                }
                 current.begin();
             }
             if (message instanceof HttpContent content && current != null && !current.requestDone) {
@@ -195,13 +207,18 @@ final class GatewayHandler extends ChannelDuplexHandler {
             return Exchange.fixed(this, version, false,
                     HttpResponses.plainError(ctx.alloc(), version, HttpResponseStatus.BAD_REQUEST, "400 Bad Request"));
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        if (request.method().equals(HttpMethod.CONNECT)) {
+            // Go's ServeMux routes CONNECT by its empty path, which matches no handler.
+            return Exchange.fixed(this, version, keepAlive, HttpResponses.plainError(ctx.alloc(), version,
+                    HttpResponseStatus.NOT_FOUND, "404 page not found"));
+        }
+        String path = new QueryStringDecoder(Paths.originForm(request.uri())).path();
         return route(request, version, keepAlive, path, request.method());
     }
 
     private Exchange route(HttpRequest request, HttpVersion version, boolean keepAlive, String path, HttpMethod method) {
         if (method.equals(HttpMethod.OPTIONS)) {
-            // etcd's CORS handler answers every preflight request itself.
+            // etcd's CORS handler responds to every preflight request itself.
             return Exchange.fixed(this, version, keepAlive,
                     HttpResponses.full(ctx.alloc(), version, HttpResponseStatus.OK, null, ""));
         }
@@ -212,7 +229,7 @@ final class GatewayHandler extends ChannelDuplexHandler {
         switch (path) {
             case "/health" -> {
                 return method.equals(HttpMethod.GET)
-                        ? new HealthExchange(this, version, keepAlive, method)
+                        ? new HealthExchange(this, version, keepAlive)
                         : methodNotAllowedGetOnly(version, keepAlive, method);
             }
             case "/version" -> {
@@ -270,7 +287,7 @@ final class GatewayHandler extends ChannelDuplexHandler {
         return out.toString();
     }
 
-    /** Writes a response and marks the exchange answered once it is on the wire. */
+    /** Writes a response and marks the exchange's response done once it is on the wire. */
     void writeAndFinish(Exchange exchange, Object response) {
         if (!exchange.keepAlive && response instanceof HttpResponse head && head.protocolVersion().isKeepAliveDefault()) {
             head.headers().set("Connection", "close");

@@ -3,6 +3,7 @@ package io.lessor.server.gateway;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
+import io.grpc.stub.ClientCalls;
 import io.lessor.api.KVGrpc;
 import io.lessor.api.RangeRequest;
 import io.lessor.api.RangeResponse;
@@ -12,11 +13,11 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -28,18 +29,16 @@ final class HealthExchange extends Exchange {
 
     private static final long TIMEOUT_SECONDS = 1;
 
-    private final HttpMethod method;
     private ListenableFuture<RangeResponse> range;
 
-    HealthExchange(GatewayHandler handler, HttpVersion version, boolean keepAlive, HttpMethod method) {
+    HealthExchange(GatewayHandler handler, HttpVersion version, boolean keepAlive) {
         super(handler, version, keepAlive);
-        this.method = method;
     }
 
     @Override
     void begin() {
         RangeRequest request = RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("health")).build();
-        range = io.grpc.stub.ClientCalls.futureUnaryCall(handler.gateway().channel().newCall(KVGrpc.getRangeMethod(),
+        range = ClientCalls.futureUnaryCall(handler.gateway().channel().newCall(KVGrpc.getRangeMethod(),
                 CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS)), request);
         range.addListener(this::answer, handler.context().executor());
     }
@@ -49,7 +48,7 @@ final class HealthExchange extends Exchange {
         try {
             range.get();
             healthy = true;
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+        } catch (ExecutionException | CancellationException e) {
             healthy = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -67,9 +66,6 @@ final class HealthExchange extends Exchange {
         headers.add("Content-Length", body.length());
         // etcd sets no content type here; Go's server sniffs one from the body and adds it last.
         headers.add("Content-Type", HttpResponses.TEXT);
-        if (method.equals(HttpMethod.HEAD)) {
-            response.content().clear();
-        }
         handler.writeAndFinish(this, response);
     }
 

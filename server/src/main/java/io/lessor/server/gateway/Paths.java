@@ -20,6 +20,24 @@ final class Paths {
     private Paths() {
     }
 
+    /**
+     * Returns the path and query of a request target: itself in origin form ({@code /v3/kv/range}),
+     * or the part after the authority in absolute form ({@code http://host/v3/kv/range}), as Go
+     * routes a request by its URL's path.
+     */
+    static String originForm(String target) {
+        int scheme = target.indexOf("://");
+        if (target.startsWith("/") || scheme < 0) {
+            return target;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        int query = target.indexOf('?', scheme + 3);
+        if (path < 0 || (query >= 0 && query < path)) {
+            return query < 0 ? "" : target.substring(query);
+        }
+        return target.substring(path);
+    }
+
     /** Cleans {@code path} as Go's ServeMux does: one slash between elements, no "." or "..", the trailing slash kept. */
     static String clean(String path) {
         if (path.isEmpty()) {

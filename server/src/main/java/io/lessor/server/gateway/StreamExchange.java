@@ -91,7 +91,7 @@ final class StreamExchange extends Exchange {
             return;
         }
         if (call == null) {
-            // etcd opens the call even when the body holds no request.
+            // etcd opens the call even when the body contains no request.
             startCall();
         }
         sendingDone = true;

@@ -109,7 +109,7 @@ final class UnaryExchange extends Exchange {
         try {
             response = call.get();
         } catch (ExecutionException e) {
-            CallErrors.callError(this, CallErrors.statusOf(e.getCause()));
+            CallErrors.callError(this, Status.fromThrowable(e.getCause()));
             return;
         } catch (CancellationException e) {
             return;

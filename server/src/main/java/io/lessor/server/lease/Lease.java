@@ -46,8 +46,9 @@ public final class Lease {
     volatile long expiryNanos;
     // @GuardedBy("Lessor.lock"): a revoke of this lease is proposed and not finished.
     boolean revoking;
-    // @GuardedBy("Lessor.lock"): the lease left the table; its revoke is applied or being applied.
-    boolean removed;
+    // @GuardedBy("Lessor.lock") for writes: its revoke is applied or being applied. Volatile, since
+    // Lessor.lookup reads it unlocked.
+    volatile boolean removed;
 
     Lease(long id, long ttlSeconds, long expiryNanos) {
         this.id = id;
@@ -110,7 +111,7 @@ public final class Lease {
         }
         attached.remove(key);
         if (attached.isEmpty()) {
-            // A reader with a reference to the old set sees it empty, which is also true now.
+            // A reader with a reference to the old set finds it empty, which is also true now.
             keys = null;
         }
     }

@@ -92,7 +92,8 @@ public final class Lessor {
         if (ttlSeconds > maxTtlSeconds) {
             throw EtcdError.LEASE_TTL_TOO_LARGE.exception();
         }
-        if (leases.containsKey(id)) {
+        Lease existing = leases.get(id);
+        if (existing != null && !existing.removed) {
             throw EtcdError.LEASE_EXISTS.exception();
         }
         return insert(id, Math.max(ttlSeconds, minTtlSeconds));
@@ -162,21 +163,24 @@ public final class Lessor {
         }
     }
 
-    /** Returns the lease with {@code id}, or {@code null}. */
+    /** Returns the lease with {@code id}, or {@code null} if there is none or its revoke is being applied. */
     public Lease lookup(long id) {
-        return leases.get(id);
+        Lease lease = leases.get(id);
+        return lease == null || lease.removed ? null : lease;
     }
 
     /**
-     * Takes a lease out of the table for its revoke; renews of it then wait for
-     * {@link Lease#revoked()}. Writer thread only.
+     * Marks a lease as revoked for the commands applied after this one: {@link #lookup} no longer
+     * finds it, and renews of it wait for {@link Lease#revoked()}. Leases and TimeToLive still
+     * list it until {@link #forget}, so that it does not leave them before its keys leave reads.
+     * Writer thread only.
      *
      * @return the lease, or {@code null} if there is none with {@code id}
      */
     public Lease remove(long id) {
         lock.lock();
         try {
-            Lease lease = leases.remove(id);
+            Lease lease = lookup(id);
             if (lease != null) {
                 lease.removed = true;
             }
@@ -186,9 +190,24 @@ public final class Lessor {
         }
     }
 
+    /**
+     * Takes a lease that {@link #remove} marked out of the table. The applier calls it once the
+     * revoke's deletes are visible to reads, as etcd drops a lease and its keys in one apply.
+     * Writer thread only.
+     */
+    public void forget(Lease lease) {
+        lock.lock();
+        try {
+            // A grant in the same group may have reused the id, and that lease stays.
+            leases.remove(lease.id(), lease);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Attaches {@code key} to a lease, if it exists. Writer thread only. */
     public void attach(long leaseId, ByteString key) {
-        Lease lease = leases.get(leaseId);
+        Lease lease = lookup(leaseId);
         if (lease != null) {
             lease.attach(key);
         }

@@ -91,6 +91,8 @@ public final class GrpcFrontend {
         for (InetSocketAddress extra : addresses.subList(1, addresses.size())) {
             builder.addListenAddress(extra);
         }
+        // NOTE: a larger message fails with grpc-java's RESOURCE_EXHAUSTED "gRPC message exceeds maximum
+        // size", not gRPC-Go's "received message larger than max". The transport sets it, before any hook.
         builder.executor(handlers)
                 .maxInboundMessageSize(limits.maxInboundMessageBytes())
                 .permitKeepAliveTime(MIN_CLIENT_PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)

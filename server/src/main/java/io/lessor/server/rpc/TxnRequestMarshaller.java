@@ -19,7 +19,7 @@ import java.io.InputStream;
  * one fails with INVALID_ARGUMENT "etcdserver: too many operations in txn request" (observed on
  * etcd 3.4.23 with the default budget of 128: depth 128 is served, depth 129 fails).
  * protobuf-java stops at 100 levels of nesting by default, and each level of Txn takes two (a
- * TxnRequest and its RequestOp), so without this marshaller a Txn of depth 50 failed in gRPC's
+ * TxnRequest and its RequestOp). Without this marshaller, a Txn of depth 50 failed in gRPC's
  * parse with UNKNOWN and a SEVERE log line per request.
  *
  * <p>This marshaller parses with room for the deepest Txn that the budget can allow, plus one

@@ -13,7 +13,6 @@ import io.lessor.context.Signal;
 import io.lessor.context.Worker;
 import io.lessor.server.EtcdError;
 import io.lessor.server.EtcdException;
-import io.lessor.server.mvcc.MvccStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,16 +65,19 @@ public final class WatchStream {
      *    so it may report a revision whose events are still on their way; later versions fixed that.
      *  - A negative start revision is refused like a compacted one (created, canceled, watch id
      *    -1, reason "etcdserver: mvcc: required revision has been compacted"), as etcd 3.5 and
-     *    later do; 3.4 gives such a watcher an odd compact_revision.
+     *    later do. 3.4 gives such a watcher an odd compact_revision.
      *  - Unsynced watchers are caught up by their own stream, paced by their client, rather than
      *    by one store-wide loop every 100 ms. So a watcher that starts in the past gets its
      *    history at once, where etcd waits for its next round.
+     *    The stream reads WatchConfig.maxRevisionsReadPerRound revisions at a time and sends its
+     *    queued responses in between, so a long catch-up delays the stream's other responses by
+     *    about one such read, not by the whole history.
      *  - A slow stream's watchers get their revisions together in the responses already
      *    queued for them, up to 1000 revisions each. etcd moves them to its unsynced loop
      *    instead, which reads the revisions back from storage and sends batches of the same
      *    size. The grouping depends on timing in both.
      *  - A catch-up response also stops before the revision that would take the watcher past
-     *    WatchConfig.maxPendingBytesPerWatcher (256 KiB by default); etcd's only limit is the
+     *    WatchConfig.maxPendingBytesPerWatcher (256 KiB by default), while etcd only limits the
      *    revision count. Catch-up responses group as in etcd while 1000 revisions of events fit,
      *    which holds for events of up to about 260 bytes.
      */
@@ -111,6 +113,8 @@ public final class WatchStream {
 
     // Worker thread only: the header of the last response sent, reused for the next at the same revision.
     private ResponseHeader lastHeader;
+    // Worker thread only: the catch-up read in progress, or null.
+    private CatchUpPass pass;
 
     WatchStream(WatchHub hub, WatchOutbound outbound, long number) {
         this.hub = hub;
@@ -399,78 +403,41 @@ public final class WatchStream {
     /**
      * Reads from storage the revisions that this stream's unsynced watchers with room have
      * missed, queues one response per watcher, and hands the watchers that caught up back to the
-     * hub. Watchers behind the compacted revision are cancelled. Returns whether anything
-     * changed, so that the worker looks again at once.
+     * hub. Watchers behind the compacted revision are cancelled. One call reads at most
+     * {@link WatchConfig#maxRevisionsReadPerRound()} revisions and continues a pass that an
+     * earlier call began. Returns whether anything changed or is left to read, so that the worker
+     * sends what is queued and looks again at once.
      */
     private boolean catchUp() {
-        long compacted = hub.engine().compactedRevision();
-        int maxPendingBytes = hub.config().maxPendingBytesPerWatcher();
-        int maxRevisions = hub.config().maxRevisionsPerCatchUp();
-        List<CatchUpBatch> batches = new ArrayList<>();
-        boolean changed = false;
-
-        hub.lock.lock();
         try {
-            if (closed || unsyncedCount == 0) {
-                return false;
-            }
-            List<Watcher> behindCompaction = new ArrayList<>();
-            for (Watcher watcher : watchers.values()) {
-                if (watcher.state != Watcher.State.UNSYNCED) {
-                    continue;
-                }
-                if (watcher.nextRevision < compacted) {
-                    behindCompaction.add(watcher);
-                    continue;
-                }
-                // A watcher takes a batch once at least half of its bound is free again.
-                if (watcher.pendingBytes > maxPendingBytes / 2) {
-                    continue;
-                }
-                batches.add(new CatchUpBatch(watcher, watcher.nextRevision, maxRevisions,
-                        maxPendingBytes - watcher.pendingBytes));
-            }
-            for (Watcher watcher : behindCompaction) {
-                watchers.remove(watcher.id);
-                hub.cancel(watcher);
-                // etcd sends this response with revision 0 in the header and no reason.
-                enqueue(QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(0)).setWatchId(watcher.id)
-                        .setCanceled(true).setCompactRevision(compacted).build()));
-                changed = true;
-            }
-            answerProgressRequestIfSynced();
-        } finally {
-            hub.lock.unlock();
-        }
-        if (batches.isEmpty()) {
-            return changed;
-        }
-
-        // Like etcd, read up to the current revision and put it in the headers, whatever the
-        // batches hold.
-        long upTo = hub.engine().revision();
-        EventCopies copies = new EventCopies();
-        try {
-            for (CatchUpBatch batch : batches) {
-                if (compacted > 0 && batch.fromRevision() == compacted) {
-                    batch.addCompactedRevision(compacted, putsAt(batch.watcher(), compacted), copies);
+            if (pass == null) {
+                boolean changed = cancelBehindCompaction();
+                pass = beginPass();
+                if (pass == null) {
+                    return changed;
                 }
             }
-            readHistory(batches, Math.max(compacted + 1, 1), upTo, maxRevisions, copies);
+            if (!pass.readRound(hub.engine(), hub.config().maxRevisionsReadPerRound())) {
+                return true;
+            }
         } catch (EtcdException e) {
             if (e.error() == EtcdError.COMPACTED) {
-                // A compaction passed the read; the next round cancels who is behind.
+                // A compaction passed the read, so the next round cancels the watchers behind it.
+                pass = null;
                 return true;
             }
             throw e;
         }
+        CatchUpPass finished = pass;
+        pass = null;
 
         hub.lock.lock();
         try {
             if (closed) {
                 return false;
             }
-            for (CatchUpBatch batch : batches) {
+            long upTo = finished.upTo();
+            for (CatchUpBatch batch : finished.batches()) {
                 Watcher watcher = batch.watcher();
                 if (watcher.state != Watcher.State.UNSYNCED) {
                     // Cancelled during the read.
@@ -491,37 +458,77 @@ public final class WatchStream {
         return true;
     }
 
-    /**
-     * Offers the revisions from the earliest batch start (but not below {@code firstReadable})
-     * through {@code upTo} to the batches, one storage read of {@code maxRevisions} revisions at
-     * a time, until every batch is full or the history is read.
-     *
-     * @throws EtcdException {@code COMPACTED} if a compaction passes the read
-     */
-    private void readHistory(List<CatchUpBatch> batches, long firstReadable, long upTo, int maxRevisions,
-            EventCopies copies) {
-        long position = Long.MAX_VALUE;
-        for (CatchUpBatch batch : batches) {
-            position = Math.min(position, Math.max(batch.fromRevision(), firstReadable));
-        }
-        while (position <= upTo && !allFull(batches)) {
-            List<MvccStore.RevisionEvents> revisions = hub.engine().events(position, upTo, maxRevisions);
-            for (CatchUpBatch batch : batches) {
-                for (MvccStore.RevisionEvents revision : revisions) {
-                    batch.offer(revision, copies);
+    /** Cancels the unsynced watchers that are behind the compacted revision; returns whether there were any. */
+    private boolean cancelBehindCompaction() {
+        long compacted = hub.engine().compactedRevision();
+        hub.lock.lock();
+        try {
+            if (closed || unsyncedCount == 0) {
+                return false;
+            }
+            List<Watcher> behindCompaction = new ArrayList<>();
+            for (Watcher watcher : watchers.values()) {
+                if (watcher.state == Watcher.State.UNSYNCED && watcher.nextRevision < compacted) {
+                    behindCompaction.add(watcher);
                 }
             }
-            position = revisions.size() < maxRevisions ? upTo + 1 : revisions.getLast().revision() + 1;
+            for (Watcher watcher : behindCompaction) {
+                watchers.remove(watcher.id);
+                hub.cancel(watcher);
+                // etcd sends this response with revision 0 in the header and no reason.
+                enqueue(QueuedResponse.of(WatchResponse.newBuilder().setHeader(hub.header(0)).setWatchId(watcher.id)
+                        .setCanceled(true).setCompactRevision(compacted).build()));
+            }
+            answerProgressRequestIfSynced();
+            return !behindCompaction.isEmpty();
+        } finally {
+            hub.lock.unlock();
         }
     }
 
-    private static boolean allFull(List<CatchUpBatch> batches) {
+    /**
+     * Chooses the unsynced watchers with room for a batch and begins a pass over the history
+     * they missed, or returns {@code null} if none has room.
+     *
+     * @throws EtcdException {@code COMPACTED} if a newer compaction passed the compacted revision
+     */
+    private CatchUpPass beginPass() {
+        long compacted = hub.engine().compactedRevision();
+        int maxPendingBytes = hub.config().maxPendingBytesPerWatcher();
+        int maxRevisions = hub.config().maxRevisionsPerCatchUp();
+        List<CatchUpBatch> batches = new ArrayList<>();
+        hub.lock.lock();
+        try {
+            if (closed || unsyncedCount == 0) {
+                return null;
+            }
+            for (Watcher watcher : watchers.values()) {
+                // A watcher behind the compacted revision waits for the next round to cancel it.
+                // A watcher takes a batch once at least half of its bound is free again.
+                if (watcher.state != Watcher.State.UNSYNCED || watcher.nextRevision < compacted
+                        || watcher.pendingBytes > maxPendingBytes / 2) {
+                    continue;
+                }
+                batches.add(new CatchUpBatch(watcher, watcher.nextRevision, maxRevisions,
+                        maxPendingBytes - watcher.pendingBytes));
+            }
+        } finally {
+            hub.lock.unlock();
+        }
+        if (batches.isEmpty()) {
+            return null;
+        }
+
+        // Like etcd, read up to the current revision and put it in the headers, whatever the
+        // batches hold.
+        long upTo = hub.engine().revision();
+        EventCopies copies = new EventCopies();
         for (CatchUpBatch batch : batches) {
-            if (!batch.isFull()) {
-                return false;
+            if (compacted > 0 && batch.fromRevision() == compacted) {
+                batch.addCompactedRevision(compacted, putsAt(batch.watcher(), compacted), copies);
             }
         }
-        return true;
+        return new CatchUpPass(batches, Math.max(compacted + 1, 1), upTo, maxRevisions, copies);
     }
 
     /**

@@ -44,7 +44,7 @@ class SingleNodeProposerTest {
             for (Proposal<?> proposal : group) {
                 ids.add(((Command.LeaseRevoke) proposal.command()).id());
             }
-            // Recorded before the futures complete, so a test that joins them sees the group.
+            // Recorded before the futures complete, so a test that joins them finds the group recorded.
             groups.add(ids);
             for (Proposal<?> proposal : group) {
                 @SuppressWarnings("unchecked")

@@ -7,16 +7,23 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.lessor.api.KVGrpc;
 import io.lessor.api.PutRequest;
+import io.lessor.context.Diagnostics;
 import io.lessor.context.LeakCheck;
 import io.lessor.server.LessorServer;
 import io.lessor.server.ServerConfig;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The JSON gateway and gRPC on one port, and the gateway's part in a graceful stop. */
 @ExtendWith(LeakCheck.class)
 class HttpGatewayTest {
+
+    private static final String WATCH_BODY = "{\"create_request\":{\"key\":\"Y3VybA==\"}}";
+    private static final int CLOSED_WATCHES = 20;
+    private static final Duration STREAM_END_BOUND = Duration.ofSeconds(5);
 
     @TempDir
     Path dataDir;
@@ -54,7 +65,7 @@ class HttpGatewayTest {
     }
 
     @Test
-    void grpcWriteIsReadOverHttpOnSamePort() throws Exception {
+    void httpRangeReadsGrpcPut() throws Exception {
         KVGrpc.newBlockingStub(channel).put(PutRequest.newBuilder()
                 .setKey(ByteString.copyFromUtf8("foo")).setValue(ByteString.copyFromUtf8("bar")).build());
 
@@ -83,7 +94,7 @@ class HttpGatewayTest {
                 .build();
         // send() returns once the headers are in; the lines arrive as the stream goes on.
         HttpResponse<Stream<String>> watch = http.send(request, HttpResponse.BodyHandlers.ofLines());
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         try (Stream<String> body = watch.body()) {
             Iterator<String> it = body.iterator();
             lines.add(it.next());
@@ -98,6 +109,88 @@ class HttpGatewayTest {
         assertThat(lines.getFirst()).contains("\"created\":true");
         assertThat(lines.getLast()).isEqualTo("{\"error\":{\"grpc_code\":14,\"http_code\":503,"
                 + "\"message\":\"etcdserver: server stopped\",\"http_status\":\"Service Unavailable\"}}");
+    }
+
+    @Test
+    void closedHttpWatchesEndTheirStreams() throws Exception {
+        long mark = Diagnostics.mark();
+        InetSocketAddress bound = server.listenAddresses().getFirst();
+        byte[] request = ("POST /v3/watch HTTP/1.1\r\nHost: x\r\nContent-Length: " + WATCH_BODY.length()
+                + "\r\n\r\n" + WATCH_BODY).getBytes(StandardCharsets.US_ASCII);
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < CLOSED_WATCHES; i++) {
+                Socket client = new Socket(bound.getAddress(), bound.getPort());
+                clients.add(client);
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write(request);
+                readUntil(client.getInputStream(), "\"created\":true");
+            }
+            assertThat(liveWatchStreams(mark)).hasSize(CLOSED_WATCHES);
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+
+        long deadline = System.nanoTime() + STREAM_END_BOUND.toNanos();
+        while (!liveWatchStreams(mark).isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+
+        assertThat(liveWatchStreams(mark)).isEmpty();
+    }
+
+    @Test
+    void rejectedHeadersGet400ThenClose() throws Exception {
+        String response = exchange("POST /v3/kv/range HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("\r\nConnection: close\r\n");
+    }
+
+    @Test
+    void absoluteFormTargetIsRoutedByPath() throws Exception {
+        String response = exchange("POST http://x/v3/kv/range HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Length: 14\r\n\r\n{\"key\":\"Zm9v\"}");
+
+        assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").contains("{\"header\":{\"cluster_id\":");
+    }
+
+    @Test
+    void connectRequestGets404() throws Exception {
+        String response = exchange("CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 404 Not Found\r\n").endsWith("\r\n\r\n404 page not found\n");
+    }
+
+    /**
+     * Sends {@code request} on a new connection and returns all it reads until the server
+     * closes the connection, failing if that takes longer than ten seconds.
+     */
+    private String exchange(String request) throws IOException {
+        InetSocketAddress bound = server.listenAddresses().getFirst();
+        try (Socket client = new Socket(bound.getAddress(), bound.getPort())) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static List<Diagnostics.LiveResource> liveWatchStreams(long mark) {
+        return Diagnostics.liveSince(mark).stream().filter(r -> r.name().startsWith("watch-stream-")).toList();
+    }
+
+    /** Reads from {@code in} until {@code text} has arrived, and fails if the stream ends first. */
+    private static void readUntil(InputStream in, String text) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        while (seen.indexOf(text) < 0) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                throw new EOFException("stream ended before " + text + " in: " + seen);
+            }
+            seen.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+        }
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {

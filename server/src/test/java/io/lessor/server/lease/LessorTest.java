@@ -94,15 +94,51 @@ class LessorTest {
     }
 
     @Test
-    void removedLeaseIsGone() {
+    void removedLeaseIsGoneOnceForgotten() {
         lessor.grant(1, 60);
 
         Lease removed = lessor.remove(1);
+        lessor.forget(removed);
 
         assertThat(removed).isNotNull();
         assertThat(lessor.renew(1)).isInstanceOf(Lessor.RenewResult.NotFound.class);
         assertThat(lessor.timeToLive(1, false)).isNull();
         assertThat(lessor.remove(1)).isNull();
+    }
+
+    @Test
+    void removedLeaseListedUntilForgotten() {
+        // given a lease with a key whose revoke is being applied
+        Lease lease = lessor.grant(1, 60);
+        lessor.attach(1, ByteString.copyFromUtf8("k"));
+
+        lessor.remove(1);
+
+        // then later commands no longer find it, but readers still list it with its key
+        assertThat(lessor.lookup(1)).isNull();
+        assertThat(lessor.remove(1)).as("a second revoke in the same group").isNull();
+        assertThat(lessor.renew(1)).isInstanceOf(Lessor.RenewResult.Expired.class);
+        assertThat(lessor.idsByExpiry()).containsExactly(1L);
+        assertThat(lessor.timeToLive(1, true).keys()).containsExactly(ByteString.copyFromUtf8("k"));
+
+        // when the revoke's deletes are visible
+        lessor.forget(lease);
+
+        // then the lease leaves the list too
+        assertThat(lessor.idsByExpiry()).isEmpty();
+        assertThat(lessor.timeToLive(1, false)).isNull();
+    }
+
+    @Test
+    void grantReusesIdOfRemovedLease() {
+        Lease old = lessor.grant(1, 60);
+        lessor.remove(1);
+
+        Lease reused = lessor.grant(1, 30);
+        lessor.forget(old);
+
+        assertThat(lessor.lookup(1)).isSameAs(reused);
+        assertThat(lessor.idsByExpiry()).containsExactly(1L);
     }
 
     @Test

@@ -53,7 +53,7 @@ class WatchOptionsTest {
         ServerConfig serverConfig = ServerConfig.defaults(dataDir);
         engine = LocalEngine.open(serverConfig, Clock.system());
         OpenStreams streams = new OpenStreams();
-        WatchConfig config = new WatchConfig(PROGRESS_INTERVAL, FRAGMENT_BYTES, 256 * 1024, 1000, 1024);
+        WatchConfig config = new WatchConfig(PROGRESS_INTERVAL, FRAGMENT_BYTES, 256 * 1024, 1000, 1024, 2000);
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new KvService(engine, new RequestLimits(serverConfig.maxRequestBytes()),
                         serverConfig.maxTxnOps()).definition())

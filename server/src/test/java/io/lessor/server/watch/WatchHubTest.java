@@ -13,14 +13,20 @@ import io.lessor.api.WatchResponse;
 import io.lessor.context.Clock;
 import io.lessor.context.LeakCheck;
 import io.lessor.server.ServerConfig;
+import io.lessor.server.engine.Engine;
 import io.lessor.server.engine.LocalEngine;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +49,7 @@ class WatchHubTest {
     private final List<WatchStream> streams = new ArrayList<>();
 
     /** A client whose transport is ready only while the test sets {@code ready}. */
-    private static final class TestOutbound implements WatchOutbound {
+    private static class TestOutbound implements WatchOutbound {
         final LinkedBlockingQueue<WatchResponse> sent = new LinkedBlockingQueue<>();
         volatile boolean ready;
         volatile Throwable failure;
@@ -188,7 +194,7 @@ class WatchHubTest {
         stream.create(watchKey("g").build());
         assertThat(client.next().getCreated()).isTrue();
 
-        // given a revision that the hub never hears about
+        // given a revision that the hub never receives
         engine.removeRevisionListener(hub);
         long missed = put("g", "missed");
         engine.addRevisionListener(hub);
@@ -239,7 +245,7 @@ class WatchHubTest {
         client.ready = true;
         WatchStream stream = open(client);
 
-        // given a revision that the hub never hears about, as when the listener is added while
+        // given a revision that the hub never receives, as when the listener is added while
         // that revision is being written
         engine.removeRevisionListener(hub);
         long missed = put("m", "missed");
@@ -391,6 +397,79 @@ class WatchHubTest {
                     .containsExactly(first + 9, first + 19, first + 29);
         }
         assertThat(stalled.sent.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void longCatchUpLetsOtherResponsesThrough() throws Exception {
+        // given a long history where the catching-up watcher's key is written once, at its start
+        long first = put("rare", "1");
+        putMany("other", 300);
+        AtomicInteger reads = new AtomicInteger();
+        AtomicReference<Runnable> onFirstRead = new AtomicReference<>();
+        Engine counting = (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("events")) {
+                        Runnable hook = onFirstRead.getAndSet(null);
+                        if (hook != null) {
+                            hook.run();
+                        }
+                        reads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(engine, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        WatchHub small = new WatchHub(counting, config().withMaxRevisionsPerCatchUp(10).withMaxRevisionsReadPerRound(20),
+                Clock.system());
+        hubs.add(small);
+        List<Integer> readsAtSend = new CopyOnWriteArrayList<>();
+        TestOutbound client = new TestOutbound() {
+            @Override
+            public boolean send(WatchResponse response) {
+                readsAtSend.add(reads.get());
+                return super.send(response);
+            }
+        };
+        client.ready = true;
+        WatchStream stream = open(small, client);
+        stream.create(watchKey("live").build());
+        assertThat(client.next().getCreated()).isTrue();
+
+        // when a live event and a new watcher arrive while the catch-up reads its first revisions
+        onFirstRead.set(() -> {
+            put("live", "during catch-up");
+            stream.create(watchKey("new").setWatchId(7).build());
+        });
+        stream.create(watchKey("rare").setWatchId(5).setStartRevision(first).build());
+
+        // then both are sent before the catch-up has read its 301 revisions, 10 per storage read
+        List<WatchResponse> responses = new ArrayList<>();
+        List<Integer> reading = new ArrayList<>();
+        while (responses.stream().noneMatch(r -> r.getWatchId() == 5 && r.getEventsCount() > 0)) {
+            responses.add(client.next());
+            reading.add(readsAtSend.get(responses.size()));
+        }
+        int liveEvent = indexOf(responses, r -> r.getWatchId() == 0 && r.getEventsCount() == 1);
+        int created = indexOf(responses, r -> r.getWatchId() == 7 && r.getCreated());
+        int caughtUp = responses.size() - 1;
+        assertThat(liveEvent).as("live event sent before the catch-up response").isBetween(0, caughtUp - 1);
+        assertThat(created).as("new watcher's created response sent before the catch-up response")
+                .isBetween(0, caughtUp - 1);
+        assertThat(reading.get(liveEvent)).as("storage reads when the live event was sent").isLessThan(31);
+        assertThat(reading.get(created)).as("storage reads when the created response was sent").isLessThan(31);
+        assertThat(reading.get(caughtUp)).as("storage reads when the catch-up response was sent").isEqualTo(31);
+        assertThat(modRevisions(responses.get(caughtUp))).containsExactly(first);
+    }
+
+    private static int indexOf(List<WatchResponse> responses, java.util.function.Predicate<WatchResponse> test) {
+        for (int i = 0; i < responses.size(); i++) {
+            if (test.test(responses.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

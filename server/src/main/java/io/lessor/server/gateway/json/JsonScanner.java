@@ -34,7 +34,7 @@ final class JsonScanner {
         END_BEFORE,
         /** The byte closed an object or array that is the whole value: the value ends with it. */
         END_WITH,
-        /** The byte is a syntax error; {@link #error()} says which. */
+        /** The byte is a syntax error, which {@link #error()} returns. */
         ERROR
     }
 

@@ -3,7 +3,7 @@ package io.lessor.server.gateway.json;
 /**
  * A request whose messages nest deeper than the reader's limit. Only Txn requests nest
  * without bound, and the limit lies beyond what etcd's operation budget allows, so the gateway
- * answers with etcd's "too many operations in txn request".
+ * responds with etcd's "too many operations in txn request".
  */
 public final class NestingTooDeepException extends Exception {
 

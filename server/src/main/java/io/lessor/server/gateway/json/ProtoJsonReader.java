@@ -120,7 +120,7 @@ public final class ProtoJsonReader {
         List<RawJson> elements = value.elements();
         for (RawJson element : elements) {
             // NOTE: etcd keeps a null message element as a nil pointer and then drops the
-            // connection while answering; here it becomes an empty message.
+            // connection while responding. Here it becomes an empty message.
             Object item = element.isNull() ? null : readValue(builder, field, element, depth);
             builder.addRepeatedField(field, item != null ? item : defaultValue(builder, field));
         }

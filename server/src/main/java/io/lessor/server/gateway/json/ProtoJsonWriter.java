@@ -79,7 +79,7 @@ public final class ProtoJsonWriter {
         if (field.isRepeated()) {
             return message.getRepeatedFieldCount(field) > 0;
         }
-        // hasField is true for a set message and for a set oneof member; for other proto3
+        // hasField is true for a set message and for a set oneof member. For other proto3
         // scalars it is false exactly when the value is the default.
         return message.hasField(field);
     }

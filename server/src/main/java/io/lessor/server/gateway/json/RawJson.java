@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public record RawJson(byte[] bytes, int start, int end) {
 
-    /** How Go names a JSON value's kind in "cannot unmarshal" errors. */
+    /** The kind of a JSON value, named as Go names it in "cannot unmarshal" errors. */
     enum Kind {
         OBJECT("object"), ARRAY("array"), STRING("string"), NUMBER("number"), BOOL("bool"), NULL("null");
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ProtoJsonWriterTest {
 
     @Test
-    void writesProtoNamesStringInt64sAndLeavesDefaultsOut() {
+    void keyValueMatchesEtcdJson() {
         KeyValue kv = KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("a")).setCreateRevision(3).setModRevision(3)
                 .setVersion(1).setValue(ByteString.copyFromUtf8("1")).build();
 

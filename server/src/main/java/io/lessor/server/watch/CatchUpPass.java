@@ -1,0 +1,83 @@
+package io.lessor.server.watch;
+
+import io.lessor.server.engine.Engine;
+import io.lessor.server.mvcc.MvccStore;
+import java.util.List;
+
+/**
+ * One read of history from storage that fills the catch-up batches of a stream's unsynced
+ * watchers, through the revision that was current when it began. The stream's worker runs it in
+ * rounds of a bounded number of revisions and sends its queued responses between rounds, so a
+ * watcher that starts far in the past does not hold up the stream's other responses.
+ *
+ * <p>Not thread-safe: only the stream's worker uses it, without the hub's lock.
+ */
+final class CatchUpPass {
+
+    private final List<CatchUpBatch> batches;
+    private final long upTo;
+    private final EventCopies copies;
+    private final int revisionsPerRead;
+    /** The next revision to read. */
+    private long position;
+
+    /**
+     * Creates a pass that reads from the earliest batch start, but not below
+     * {@code firstReadable}, through {@code upTo}, {@code revisionsPerRead} revisions per
+     * storage read.
+     */
+    CatchUpPass(List<CatchUpBatch> batches, long firstReadable, long upTo, int revisionsPerRead, EventCopies copies) {
+        this.batches = batches;
+        this.upTo = upTo;
+        this.copies = copies;
+        this.revisionsPerRead = revisionsPerRead;
+        long start = Long.MAX_VALUE;
+        for (CatchUpBatch batch : batches) {
+            start = Math.min(start, Math.max(batch.fromRevision(), firstReadable));
+        }
+        this.position = start;
+    }
+
+    List<CatchUpBatch> batches() {
+        return batches;
+    }
+
+    /** Returns the revision the pass reads through, which goes in the headers of its responses. */
+    long upTo() {
+        return upTo;
+    }
+
+    /**
+     * Offers the next revisions to the batches, one storage read at a time, until
+     * {@code maxRevisions} revisions are read, every batch is full or the history is read.
+     * Returns whether the pass is finished.
+     *
+     * @throws io.lessor.server.EtcdException {@code COMPACTED} if a compaction passes the read
+     */
+    boolean readRound(Engine engine, int maxRevisions) {
+        int read = 0;
+        while (!isFinished() && read < maxRevisions) {
+            List<MvccStore.RevisionEvents> revisions = engine.events(position, upTo, revisionsPerRead);
+            for (CatchUpBatch batch : batches) {
+                for (MvccStore.RevisionEvents revision : revisions) {
+                    batch.offer(revision, copies);
+                }
+            }
+            position = revisions.size() < revisionsPerRead ? upTo + 1 : revisions.getLast().revision() + 1;
+            read += Math.max(1, revisions.size());
+        }
+        return isFinished();
+    }
+
+    private boolean isFinished() {
+        if (position > upTo) {
+            return true;
+        }
+        for (CatchUpBatch batch : batches) {
+            if (!batch.isFull()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
