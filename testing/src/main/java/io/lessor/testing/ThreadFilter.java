@@ -43,9 +43,14 @@ final class ThreadFilter {
             // their last user. A test that opens a channel to a server started before it
             // starts threads of a pool that the server keeps, so they outlive the test.
             "grpc-nio-(boss|worker)-ELG-\\d+-\\d+",
+            // The same event loops when Netty's native epoll transport is on the class path.
+            "grpc-default-(boss|worker)-ELG-\\d+-\\d+",
             "grpc-default-executor-\\d+",
             "grpc-shared-destroyer-\\d+",
             "grpc-timer-\\d+",
+            // Netty's GlobalEventExecutor: one process-wide thread that Netty starts for some of
+            // its close work, and that stops by itself about a second after its last task.
+            "globalEventExecutor-\\d+-\\d+",
             // Lessor's own timer thread (io.lessor.context's system clock).
             Pattern.quote(Clock.TIMER_THREAD_NAME));
 

@@ -18,13 +18,15 @@ class ThreadFilterTest {
         "VirtualThread-unblocker", "Read-Poller", "Write-Poller", "MasterPoller", "SubPoller-0", "Common-Cleaner",
         "process reaper", "Attach Listener", "Signal Dispatcher", "Reference Handler", "Finalizer",
         "Notification Thread", "ForkJoinPool.commonPool-worker-3", "ForkJoinPool.commonPool-delayScheduler",
-        "junit-jupiter-timeout-watcher", "surefire-forkedjvm-ping-30s", "lessor-timer", "my-pool-12"})
+        "junit-jupiter-timeout-watcher", "surefire-forkedjvm-ping-30s", "lessor-timer", "my-pool-12",
+        "grpc-nio-worker-ELG-1-2", "grpc-default-worker-ELG-3-1", "grpc-default-boss-ELG-1-1", "globalEventExecutor-1-34"})
     void ignoresInfrastructureAndUserNames(String name) {
         assertThat(filter.ignoresName(name)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"my-pool-", "my-pool-1x", "lessor-timer-2", "ForkJoinPool-1-worker-1", "main", ""})
+    @ValueSource(strings = {"my-pool-", "my-pool-1x", "lessor-timer-2", "ForkJoinPool-1-worker-1", "main", "",
+        "grpc-default-worker-ELG"})
     void reportsOtherNames(String name) {
         assertThat(filter.ignoresName(name)).isFalse();
     }

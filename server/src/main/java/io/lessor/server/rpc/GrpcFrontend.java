@@ -70,7 +70,7 @@ public final class GrpcFrontend {
 
         WatchService watches = new WatchService(engine, WatchConfig.defaults(config.maxRequestBytes()), streams);
         List<ServerServiceDefinition> services = List.of(
-                new KvService(engine, limits, config.maxTxnOps()).definition(),
+                new KvService(engine, limits, config.maxTxnOps(), handlers).definition(),
                 new LeaseService(engine, limits, streams).bindService(),
                 watches.bindService(),
                 new MaintenanceService(engine).bindService(),
@@ -94,6 +94,7 @@ public final class GrpcFrontend {
         // NOTE: a larger message fails with grpc-java's RESOURCE_EXHAUSTED "gRPC message exceeds maximum
         // size", not gRPC-Go's "received message larger than max". The transport sets it, before any hook.
         builder.executor(handlers)
+                .callExecutor(new CallExecutors())
                 .maxInboundMessageSize(limits.maxInboundMessageBytes())
                 .permitKeepAliveTime(MIN_CLIENT_PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true);

@@ -16,7 +16,13 @@ import io.lessor.api.RangeResponse;
 import io.lessor.api.TxnRequest;
 import io.lessor.api.TxnResponse;
 import io.lessor.server.EtcdError;
+import io.lessor.server.apply.TxnExecutor;
 import io.lessor.server.engine.Engine;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * etcd's KV service: each call goes to the engine after the request size check. Serve it
  * through {@link #definition()}, whose Txn requests are parsed by {@link TxnRequestMarshaller},
  * so that nesting as deep as etcd serves parses.
+ *
+ * <p>The handlers run on the transport thread (see {@link CallExecutors}), so reads that may be
+ * large, ranges over more than one key and read-only Txns, move to {@code readExecutor}.
  */
 final class KvService extends KVGrpc.KVImplBase {
 
@@ -32,11 +41,13 @@ final class KvService extends KVGrpc.KVImplBase {
     private final Engine engine;
     private final RequestLimits limits;
     private final int maxTxnOps;
+    private final Executor readExecutor;
 
-    KvService(Engine engine, RequestLimits limits, int maxTxnOps) {
+    KvService(Engine engine, RequestLimits limits, int maxTxnOps, Executor readExecutor) {
         this.engine = engine;
         this.limits = limits;
         this.maxTxnOps = maxTxnOps;
+        this.readExecutor = readExecutor;
     }
 
     /**
@@ -66,7 +77,11 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
-        Replies.unary(engine.range(request), observer);
+        if (request.getRangeEnd().isEmpty()) {
+            Replies.unary(engine.range(request), observer);
+        } else {
+            Replies.unary(onReadExecutor(() -> engine.range(request)), observer);
+        }
     }
 
     @Override
@@ -86,11 +101,23 @@ final class KvService extends KVGrpc.KVImplBase {
             observer.onError(EtcdError.TOO_MANY_TXN_OPS.status().asRuntimeException());
             return;
         }
-        Replies.unary(limits.checked(request, engine::txn), observer);
+        if (TxnExecutor.isReadOnly(request)) {
+            Replies.unary(onReadExecutor(() -> limits.checked(request, engine::txn)), observer);
+        } else {
+            Replies.unary(limits.checked(request, engine::txn), observer);
+        }
     }
 
     @Override
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> observer) {
         Replies.unary(limits.checked(request, engine::compact), observer);
+    }
+
+    private <T> CompletableFuture<T> onReadExecutor(Supplier<CompletableFuture<T>> read) {
+        try {
+            return CompletableFuture.supplyAsync(read, readExecutor).thenCompose(Function.identity());
+        } catch (RejectedExecutionException stopping) {
+            return CompletableFuture.failedFuture(Replies.serverStopped());
+        }
     }
 }

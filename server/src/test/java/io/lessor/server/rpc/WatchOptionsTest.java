@@ -56,7 +56,7 @@ class WatchOptionsTest {
         WatchConfig config = new WatchConfig(PROGRESS_INTERVAL, FRAGMENT_BYTES, 256 * 1024, 1000, 1024, 2000);
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new KvService(engine, new RequestLimits(serverConfig.maxRequestBytes()),
-                        serverConfig.maxTxnOps()).definition())
+                        serverConfig.maxTxnOps(), Runnable::run).definition())
                 .addService(watchService = new WatchService(engine, config, streams, clock))
                 .build()
                 .start();
