@@ -1,15 +1,12 @@
 package io.lessor.server.watch;
 
-import com.google.protobuf.ByteString;
 import io.lessor.api.Event;
 import io.lessor.api.ResponseHeader;
 import io.lessor.context.Clock;
 import io.lessor.server.engine.Engine;
 import io.lessor.server.mvcc.RevisionListener;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,9 +66,13 @@ public final class WatchHub implements RevisionListener {
      * revision arrives (revisions are consecutive), then moves the synced watchers that needed
      * the missed revisions to unsynced, so they read them from storage.
      *
-     * Matching: single-key watchers are found by a hash lookup on the event's key; range
-     * watchers are scanned. NOTE: the scan costs O(range watchers) per event; etcd keeps an
-     * interval tree for many range watchers.
+     * Matching: WatcherIndex finds single-key and prefix watchers by hash lookups on the event's
+     * key, and compares the key once with each distinct other range. NOTE: those other ranges
+     * are scanned, O(distinct ranges) per event, where etcd keeps an interval tree.
+     *
+     * Cost per revision on the writer thread: a lookup per watched prefix length, then for each
+     * matching watcher a queued entry on its stream. Building and serializing the responses
+     * happens on the streams' workers.
      */
 
     private final Engine engine;
@@ -81,9 +82,7 @@ public final class WatchHub implements RevisionListener {
     final ReentrantLock lock = new ReentrantLock();
 
     // @GuardedBy("lock")
-    private final Map<ByteString, List<Watcher>> syncedByKey = new HashMap<>();
-    // @GuardedBy("lock"): synced watchers of a range; identity set, since Watcher keeps Object's equals.
-    private final Set<Watcher> syncedRanges = new LinkedHashSet<>();
+    private final WatcherIndex synced = new WatcherIndex();
     // @GuardedBy("lock"): the newest revision fanned out, or the revision when listening began.
     private long lastSeenRevision;
     // @GuardedBy("lock")
@@ -177,7 +176,7 @@ public final class WatchHub implements RevisionListener {
 
     @Override
     public void onRevision(long revision, List<Event> events) {
-        Set<WatchStream> touched = new LinkedHashSet<>();
+        List<WatchStream> touched = new ArrayList<>();
         lock.lock();
         try {
             if (revision <= lastSeenRevision) {
@@ -187,25 +186,31 @@ public final class WatchHub implements RevisionListener {
             if (revision > lastSeenRevision + 1) {
                 unsyncAfterGap(revision, touched);
             }
-            long previous = lastSeenRevision;
+            Fanout fanout = new Fanout(revision, lastSeenRevision, touched);
             lastSeenRevision = revision;
 
-            EventCopies copies = new EventCopies();
             if (events.size() == 1) {
                 // Most revisions write one key: every watcher that matches takes the whole list.
-                for (Watcher watcher : matching(events.getFirst().getKv().getKey())) {
-                    offer(watcher, revision, previous, events, copies, touched);
-                }
+                fanout.shareable(events);
+                synced.forEachMatching(events.getFirst().getKv().getKey(), watcher -> fanout.offer(watcher, events));
             } else {
                 Map<Watcher, List<Event>> matched = new LinkedHashMap<>();
                 for (Event event : events) {
-                    for (Watcher watcher : matching(event.getKv().getKey())) {
-                        matched.computeIfAbsent(watcher, w -> new ArrayList<>()).add(event);
-                    }
+                    synced.forEachMatching(event.getKv().getKey(),
+                            watcher -> matched.computeIfAbsent(watcher, w -> new ArrayList<>()).add(event));
+                }
+                if (matched.size() > 1) {
+                    // Watchers that match every event share the revision's list.
+                    fanout.shareable(events);
                 }
                 for (Map.Entry<Watcher, List<Event>> entry : matched.entrySet()) {
-                    offer(entry.getKey(), revision, previous, entry.getValue(), copies, touched);
+                    List<Event> own = entry.getValue();
+                    fanout.offer(entry.getKey(), own.size() == events.size() ? events : own);
                 }
+            }
+            // Moved only now, because the index must not change while it is being walked.
+            for (Watcher watcher : fanout.behind) {
+                unsync(watcher);
             }
         } finally {
             lock.unlock();
@@ -215,39 +220,61 @@ public final class WatchHub implements RevisionListener {
         }
     }
 
-    /**
-     * Returns the synced watchers whose range contains {@code key}, in a list of its own, because
-     * offering events to them may move them out of the synced sets.
-     */
-    private List<Watcher> matching(ByteString key) {
-        List<Watcher> exact = syncedByKey.get(key);
-        List<Watcher> found = new ArrayList<>((exact == null ? 0 : exact.size()) + syncedRanges.size());
-        if (exact != null) {
-            found.addAll(exact);
+    /** The state of one revision's fan-out, with the lock held. */
+    private static final class Fanout {
+        final long revision;
+        // The revision the hub had fanned out before this one.
+        final long previous;
+        final List<WatchStream> touched;
+        final EventCopies copies = new EventCopies();
+        // Synced watchers whose clients are too far behind, to move to unsynced after the walk.
+        final List<Watcher> behind = new ArrayList<>(0);
+        // The revision's whole event list and its serialized size, computed once for all watchers.
+        List<Event> shared;
+        int sharedBytes;
+
+        Fanout(long revision, long previous, List<WatchStream> touched) {
+            this.revision = revision;
+            this.previous = previous;
+            this.touched = touched;
         }
-        for (Watcher watcher : syncedRanges) {
-            if (watcher.covers(key)) {
-                found.add(watcher);
+
+        void shareable(List<Event> events) {
+            shared = events;
+            sharedBytes = WatchStream.serializedSize(events);
+        }
+
+        void offer(Watcher watcher, List<Event> events) {
+            if (revision < watcher.nextRevision) {
+                // A future start revision, or a revision it already read from storage.
+                return;
+            }
+            WatchStream stream = watcher.stream;
+            int knownBytes = events == shared ? sharedBytes : -1;
+            switch (stream.offerLive(watcher, revision, previous, events, knownBytes, copies)) {
+                case SKIPPED -> {
+                }
+                case QUEUED -> touch(stream, revision, touched);
+                case BEHIND -> {
+                    behind.add(watcher);
+                    touch(stream, revision, touched);
+                }
             }
         }
-        return found;
     }
 
-    private static void offer(Watcher watcher, long revision, long previous, List<Event> events, EventCopies copies,
-            Set<WatchStream> touched) {
-        if (revision < watcher.nextRevision) {
-            // A future start revision, or a revision it already read from storage.
-            return;
-        }
-        if (watcher.stream.offerLive(watcher, revision, previous, events, copies)) {
-            touched.add(watcher.stream);
+    /** Adds {@code stream} to the streams to wake after {@code revision}'s fan-out, once. */
+    private static void touch(WatchStream stream, long revision, List<WatchStream> touched) {
+        if (stream.touchedAtRevision != revision) {
+            stream.touchedAtRevision = revision;
+            touched.add(stream);
         }
     }
 
     /** Moves to unsynced every synced watcher that needed a revision the listener missed. */
-    private void unsyncAfterGap(long revision, Set<WatchStream> touched) {
+    private void unsyncAfterGap(long revision, List<WatchStream> touched) {
         List<Watcher> behind = new ArrayList<>();
-        forEachSynced(watcher -> {
+        synced.forEach(watcher -> {
             if (Math.max(watcher.nextRevision, lastSeenRevision + 1) < revision) {
                 behind.add(watcher);
             }
@@ -255,15 +282,8 @@ public final class WatchHub implements RevisionListener {
         for (Watcher watcher : behind) {
             watcher.nextRevision = Math.max(watcher.nextRevision, lastSeenRevision + 1);
             unsync(watcher);
-            touched.add(watcher.stream);
+            touch(watcher.stream, revision, touched);
         }
-    }
-
-    private void forEachSynced(java.util.function.Consumer<Watcher> action) {
-        for (List<Watcher> watchers : syncedByKey.values()) {
-            watchers.forEach(action);
-        }
-        syncedRanges.forEach(action);
     }
 
     // ---- for WatchStream, with the lock held ---------------------------------------------------
@@ -291,18 +311,14 @@ public final class WatchHub implements RevisionListener {
             watcher.stream.unsyncedCount--;
         }
         watcher.state = Watcher.State.SYNCED;
-        if (watcher.isSingleKey()) {
-            syncedByKey.computeIfAbsent(watcher.key(), k -> new ArrayList<>(1)).add(watcher);
-        } else {
-            syncedRanges.add(watcher);
-        }
+        synced.add(watcher);
     }
 
     /** Moves a synced or new watcher to unsynced; its nextRevision must be set. */
     void unsync(Watcher watcher) {
         assert lock.isHeldByCurrentThread();
         if (watcher.state == Watcher.State.SYNCED) {
-            removeSynced(watcher);
+            synced.remove(watcher);
         }
         if (watcher.state != Watcher.State.UNSYNCED) {
             watcher.stream.unsyncedCount++;
@@ -314,25 +330,11 @@ public final class WatchHub implements RevisionListener {
     void cancel(Watcher watcher) {
         assert lock.isHeldByCurrentThread();
         if (watcher.state == Watcher.State.SYNCED) {
-            removeSynced(watcher);
+            synced.remove(watcher);
         } else if (watcher.state == Watcher.State.UNSYNCED) {
             watcher.stream.unsyncedCount--;
         }
         watcher.state = Watcher.State.CANCELED;
-    }
-
-    private void removeSynced(Watcher watcher) {
-        if (watcher.isSingleKey()) {
-            List<Watcher> watchers = syncedByKey.get(watcher.key());
-            if (watchers != null) {
-                watchers.remove(watcher);
-                if (watchers.isEmpty()) {
-                    syncedByKey.remove(watcher.key());
-                }
-            }
-        } else {
-            syncedRanges.remove(watcher);
-        }
     }
 
     /** Returns a header with this member's ids and term, at {@code revision}. */

@@ -92,6 +92,9 @@ public final class WatchStream {
 
     private static final ByteString SMALLEST_KEY = ByteString.copyFrom(new byte[] {0});
 
+    /** How many responses the worker takes from the queue per turn of the hub's lock. */
+    private static final int RESPONSES_PER_TAKE = 64;
+
     private final WatchHub hub;
     private final WatchOutbound outbound;
     private final long number;
@@ -110,6 +113,13 @@ public final class WatchStream {
     private boolean progressRequested;
     // @GuardedBy("hub.lock")
     private boolean closed;
+    // @GuardedBy("hub.lock"): the revision whose fan-out last queued for this stream, so the hub wakes it once.
+    long touchedAtRevision;
+
+    // Worker thread only: responses taken from the queue and not sent yet, oldest first.
+    private final ArrayDeque<QueuedResponse> inHand = new ArrayDeque<>();
+    // Worker thread only: responses with events sent since their bytes were last released.
+    private final List<QueuedResponse> sent = new ArrayList<>();
 
     // Worker thread only: the header of the last response sent, reused for the next at the same revision.
     private ResponseHeader lastHeader;
@@ -266,13 +276,13 @@ public final class WatchStream {
         }
     }
 
-    /** Returns the serialized size of the events queued and not yet sent. */
+    /** Returns the serialized size of the events queued and not yet sent, as the watchers' bounds count it. */
     int queuedEventBytes() {
         hub.lock.lock();
         try {
             int bytes = 0;
-            for (QueuedResponse queued : queue) {
-                bytes += queued.bytes();
+            for (Watcher watcher : watchers.values()) {
+                bytes += watcher.pendingBytes;
             }
             return bytes;
         } finally {
@@ -282,32 +292,50 @@ public final class WatchStream {
 
     // ---- called by the hub with its lock held -------------------------------------------------
 
+    /** Outcome of {@link #offerLive} for one revision. */
+    enum LiveOffer {
+        /** Nothing to queue: the filters dropped every event. */
+        SKIPPED,
+        /** Queued the events. */
+        QUEUED,
+        /** Queued nothing, because the client is too far behind: the hub must move the watcher to unsynced. */
+        BEHIND
+    }
+
     /**
-     * Queues the events of {@code revision} for a synced watcher, or moves it to unsynced if its
-     * client is too far behind. Returns whether the worker needs waking.
+     * Queues the events of {@code revision} for a synced watcher, or reports that its client is
+     * too far behind, with its next revision set for the catch-up from storage. It leaves the
+     * hub's index alone, so that the hub may call it while it walks the index.
      *
      * @param previous the revision the hub had fanned out before this one
+     * @param knownBytes the serialized size of {@code events}, or -1 if not known yet
      */
-    boolean offerLive(Watcher watcher, long revision, long previous, List<Event> events, EventCopies copies) {
+    LiveOffer offerLive(Watcher watcher, long revision, long previous, List<Event> events, int knownBytes,
+            EventCopies copies) {
         assert hub.lock.isHeldByCurrentThread();
         List<Event> presented = watcher.presentAll(events, copies);
-        int bytes = 0;
-        for (Event event : presented) {
-            bytes += event.getSerializedSize();
-        }
         if (presented.isEmpty()) {
             watcher.nextRevision = revision + 1;
-            return false;
+            return LiveOffer.SKIPPED;
         }
+        int bytes = presented == events && knownBytes >= 0 ? knownBytes : serializedSize(presented);
         if (watcher.pendingBytes > 0 && watcher.pendingBytes + bytes > hub.config().maxPendingBytesPerWatcher()) {
             // It has everything before this revision; the rest comes from storage once it has room.
             watcher.nextRevision = Math.max(watcher.nextRevision, previous + 1);
-            hub.unsync(watcher);
-            return true;
+            return LiveOffer.BEHIND;
         }
         enqueueEvents(watcher, revision, presented, bytes, 1);
         watcher.nextRevision = revision + 1;
-        return true;
+        return LiveOffer.QUEUED;
+    }
+
+    /** Returns the serialized size of {@code events}. */
+    static int serializedSize(List<Event> events) {
+        int bytes = 0;
+        for (Event event : events) {
+            bytes += event.getSerializedSize();
+        }
+        return bytes;
     }
 
     // ---- the worker ----------------------------------------------------------------------------
@@ -356,32 +384,78 @@ public final class WatchStream {
         }
     }
 
-    /** Sends queued responses while the transport is ready; returns {@code false} if the stream ended. */
+    /**
+     * Sends queued responses while the transport is ready; returns {@code false} if the stream
+     * ended. It takes up to {@link #RESPONSES_PER_TAKE} responses from the queue per turn of the
+     * lock, so that the worker does not contend with the hub's writer for every response.
+     */
     private boolean sendQueued() {
-        while (outbound.isReady()) {
-            QueuedResponse next;
-            hub.lock.lock();
-            try {
-                next = queue.poll();
-                if (next == null) {
-                    return !closed;
+        boolean open = true;
+        while (open && outbound.isReady()) {
+            if (inHand.isEmpty()) {
+                hub.lock.lock();
+                try {
+                    settleSent();
+                    open = takeQueued();
+                } finally {
+                    hub.lock.unlock();
                 }
-                Watcher watcher = next.watcher;
-                if (watcher != null) {
-                    watcher.pendingBytes -= next.bytes();
-                    if (watcher.queued == next) {
-                        watcher.queued = null;
-                    }
+                if (inHand.isEmpty()) {
+                    break;
                 }
-            } finally {
-                hub.lock.unlock();
             }
-            if (!send(next)) {
+            QueuedResponse next = inHand.poll();
+            if (context.isDone() || !send(next)) {
                 close();
                 return false;
             }
+            if (next.watcher != null) {
+                sent.add(next);
+            }
+        }
+        if (!sent.isEmpty()) {
+            hub.lock.lock();
+            try {
+                settleSent();
+            } finally {
+                hub.lock.unlock();
+            }
+        }
+        return open;
+    }
+
+    /**
+     * Moves up to {@link #RESPONSES_PER_TAKE} responses from the queue to {@link #inHand};
+     * returns {@code false} if the stream is closed. A response taken can no longer be joined,
+     * but its bytes count against its watcher's bound until it is sent.
+     */
+    private boolean takeQueued() {
+        assert hub.lock.isHeldByCurrentThread();
+        if (closed) {
+            inHand.clear();
+            return false;
+        }
+        for (int i = 0; i < RESPONSES_PER_TAKE; i++) {
+            QueuedResponse next = queue.poll();
+            if (next == null) {
+                break;
+            }
+            Watcher watcher = next.watcher;
+            if (watcher != null && watcher.queued == next) {
+                watcher.queued = null;
+            }
+            inHand.add(next);
         }
         return true;
+    }
+
+    /** Releases the bytes of the responses sent since the last call from their watchers' bounds. */
+    private void settleSent() {
+        assert hub.lock.isHeldByCurrentThread();
+        for (QueuedResponse done : sent) {
+            done.watcher.pendingBytes -= done.bytes();
+        }
+        sent.clear();
     }
 
     private boolean send(QueuedResponse queued) {
@@ -566,7 +640,7 @@ public final class WatchStream {
             if (closed) {
                 return;
             }
-            boolean backlog = !queue.isEmpty();
+            boolean backlog = !queue.isEmpty() || !inHand.isEmpty();
             long current = hub.lastSeenRevision();
             for (Watcher watcher : watchers.values()) {
                 if (!watcher.wantsProgressNotify()) {
@@ -644,6 +718,9 @@ public final class WatchStream {
     }
 
     private boolean hasQueued() {
+        if (!inHand.isEmpty()) {
+            return true;
+        }
         hub.lock.lock();
         try {
             return !queue.isEmpty();

@@ -24,6 +24,7 @@ final class Watcher {
     private static final int NO_DELETE = 1 << 2;
     private static final int PROGRESS_NOTIFY = 1 << 3;
     private static final int FRAGMENT = 1 << 4;
+    private static final int PREFIX = 1 << 5;
 
     /** The source of a watcher's events. */
     enum State {
@@ -33,6 +34,16 @@ final class Watcher {
         UNSYNCED,
         /** Cancelled by the client, by compaction, or by the end of its stream. */
         CANCELED
+    }
+
+    /** The shape of a watcher's range, which decides where {@link WatcherIndex} keeps it. */
+    enum Kind {
+        /** One key. */
+        KEY,
+        /** Every key that starts with the watcher's key. */
+        PREFIX,
+        /** Any other range, including one without an end. */
+        RANGE
     }
 
     final long id;
@@ -52,6 +63,8 @@ final class Watcher {
     boolean quietSinceTick = true;
     // @GuardedBy("hub lock"): this watcher's newest response with events that is still queued, or null.
     QueuedResponse queued;
+    // @GuardedBy("hub lock"): this watcher's position in its WatcherIndex group while synced, else -1.
+    int indexSlot = -1;
 
     Watcher(long id, WatchStream stream, ByteString key, ByteString rangeEnd, WatchCreateRequest request) {
         this.id = id;
@@ -62,6 +75,7 @@ final class Watcher {
         flags |= request.getPrevKv() ? PREV_KV : 0;
         flags |= request.getProgressNotify() ? PROGRESS_NOTIFY : 0;
         flags |= request.getFragment() ? FRAGMENT : 0;
+        flags |= rangeEnd != null && rangeEnd.equals(prefixEnd(key)) ? PREFIX : 0;
         for (WatchCreateRequest.FilterType filter : request.getFiltersList()) {
             flags |= switch (filter) {
                 case NOPUT -> NO_PUT;
@@ -77,9 +91,17 @@ final class Watcher {
         return key;
     }
 
-    /** Returns whether this watcher watches one key rather than a range. */
-    boolean isSingleKey() {
-        return rangeEnd == null;
+    /** Returns the end of the watched range (excluded), empty for no end, or null for a single key. */
+    ByteString rangeEnd() {
+        return rangeEnd;
+    }
+
+    /** Returns the shape of the watched range. */
+    Kind kind() {
+        if (rangeEnd == null) {
+            return Kind.KEY;
+        }
+        return (options & PREFIX) != 0 ? Kind.PREFIX : Kind.RANGE;
     }
 
     boolean wantsProgressNotify() {
@@ -92,6 +114,15 @@ final class Watcher {
 
     /** Returns whether {@code candidate} lies in the watched range. */
     boolean covers(ByteString candidate) {
+        return inRange(candidate, key, rangeEnd);
+    }
+
+    /**
+     * Returns whether {@code candidate} lies in the range from {@code key} to {@code rangeEnd}
+     * (excluded): the key alone if {@code rangeEnd} is null, every key from {@code key} on if it
+     * is empty.
+     */
+    static boolean inRange(ByteString candidate, ByteString key, ByteString rangeEnd) {
         if (rangeEnd == null) {
             return key.equals(candidate);
         }
@@ -99,6 +130,23 @@ final class Watcher {
             return false;
         }
         return rangeEnd.isEmpty() || KEY_ORDER.compare(candidate, rangeEnd) < 0;
+    }
+
+    /**
+     * Returns the end of the range of keys that start with {@code prefix}, as etcd computes it:
+     * the prefix without its trailing 0xff bytes, with its last byte incremented. Returns null
+     * when the prefix is empty or all 0xff bytes, since no key bounds that range.
+     */
+    static ByteString prefixEnd(ByteString prefix) {
+        for (int i = prefix.size() - 1; i >= 0; i--) {
+            int b = prefix.byteAt(i) & 0xff;
+            if (b != 0xff) {
+                byte[] end = prefix.substring(0, i + 1).toByteArray();
+                end[i] = (byte) (b + 1);
+                return ByteString.copyFrom(end);
+            }
+        }
+        return null;
     }
 
     /** Returns a range request for the keys of this watcher's range that {@code revision} wrote. */
