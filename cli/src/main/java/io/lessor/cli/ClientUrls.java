@@ -9,6 +9,8 @@ import java.util.List;
 /** Parses etcd-style URL lists such as {@code http://127.0.0.1:2379,http://[::1]:2379}. */
 final class ClientUrls {
 
+    private static final int MAX_PORT = 65_535;
+
     private ClientUrls() {
     }
 
@@ -35,6 +37,9 @@ final class ClientUrls {
             }
             if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
                 throw new IllegalArgumentException(flag + ": invalid URL '" + url + "'; expected http://HOST:PORT");
+            }
+            if (uri.getPort() > MAX_PORT) {
+                throw new IllegalArgumentException(flag + ": invalid URL '" + url + "'; the port must be at most " + MAX_PORT);
             }
             String host = uri.getHost();
             if (host.startsWith("[") && host.endsWith("]")) {

@@ -22,12 +22,16 @@ final class Durations {
         if (!m.matches()) {
             throw new IllegalArgumentException(flag + ": invalid duration '" + text + "'; expected a whole number with ms, s, m or h, like 5s");
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": invalid duration '" + text + "'; it is too large, use a shorter one like 5s");
+        }
     }
 }

@@ -62,12 +62,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most operations one transaction may hold (default: ${DEFAULT-VALUE}).")
     private int maxTxnOps;
 
+    @Option(names = "--quota-backend-bytes", defaultValue = "0",
+            description = "Storage size in bytes at which writes fail and the NOSPACE alarm is raised. 0 means 2 GiB "
+                    + "and a negative value turns the quota off (default: ${DEFAULT-VALUE}).")
+    private long quotaBackendBytes;
+
     @Option(names = "--shutdown-grace", defaultValue = "5s",
             description = "How long a graceful stop waits for calls in flight, as a duration like 5s or 500ms (default: ${DEFAULT-VALUE}).")
     private String shutdownGrace;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        // A start failure with a known cause (a locked data directory, a port in use) leaves as
+        // a ServerStartException, which Main prints as one line.
         ServerConfig config;
         try {
             config = config();
@@ -94,6 +101,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private ServerConfig config() {
+        requirePositive("--max-request-bytes", maxRequestBytes, "bytes");
+        requirePositive("--max-txn-ops", maxTxnOps, "operations");
         List<InetSocketAddress> listen = ClientUrls.parse("--listen-client-urls", listenClientUrls);
         List<String> advertise = advertiseClientUrls == null
                 ? Arrays.stream(listenClientUrls.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()
@@ -104,6 +113,12 @@ final class ServeCommand implements Callable<Integer> {
         List<String> peers = Arrays.stream(advertisePeerUrls.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         return new ServerConfig(name, dir, listen, advertise, peers, clusterToken, defaults.minLeaseTtlSeconds(),
                 defaults.maxLeaseTtlSeconds(), maxRequestBytes, maxTxnOps, defaults.expiryCheckInterval(),
-                defaults.maxExpiredRevokesPerCheck(), grace);
+                defaults.maxExpiredRevokesPerCheck(), grace, quotaBackendBytes);
+    }
+
+    private static void requirePositive(String flag, int value, String unit) {
+        if (value < 1) {
+            throw new IllegalArgumentException(flag + ": invalid value " + value + "; expected a positive number of " + unit);
+        }
     }
 }

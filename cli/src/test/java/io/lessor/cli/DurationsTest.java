@@ -17,6 +17,14 @@ class DurationsTest {
     }
 
     @Test
+    void rejectsOverflowingAmount() {
+        assertThatThrownBy(() -> Durations.parse("--shutdown-grace", "9999999999999999h"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'9999999999999999h'")
+                .hasMessageContaining("too large");
+    }
+
+    @Test
     void rejectsMissingUnit() {
         assertThatThrownBy(() -> Durations.parse("--shutdown-grace", "5"))
                 .hasMessageContaining("--shutdown-grace")

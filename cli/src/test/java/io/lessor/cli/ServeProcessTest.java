@@ -67,6 +67,31 @@ class ServeProcessTest {
         assertThat(output).contains("asks for TLS");
     }
 
+    @Test
+    void lockedDataDirExitsOneWithOneLine() throws Exception {
+        Process holder = startServe(freePort());
+        try {
+            // given a running server that holds the data directory's lock, when a second one starts on it
+            Process second = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+                    "--listen-client-urls", "http://127.0.0.1:0", "--data-dir", dir.resolve("data").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String errors = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            // then it exits 1 with one line that names the directory, and no stack trace
+            assertThat(second.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).isEqualTo(1);
+            assertThat(errors.lines().toList()).singleElement().asString()
+                    .startsWith("lessor serve: data directory " + dir.resolve("data").toAbsolutePath()
+                            + " is in use by another running server");
+        } finally {
+            holder.destroy();
+            assertThat(holder.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            holder.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Starts the server and waits for its "serving" line on standard output. */
     private Process startServe(int port) throws IOException {
         Process process = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",

@@ -23,7 +23,9 @@ public interface LessorServer extends AutoCloseable {
     /**
      * Opens storage, starts the background loops and binds the client addresses.
      *
-     * @throws java.io.IOException if an address cannot be bound or storage cannot be opened
+     * @throws ServerStartException if the data directory is in use by another server or is not a
+     *     writable directory, or an address cannot be bound. Its message is meant for the user.
+     * @throws java.io.IOException if storage cannot be opened for another reason
      */
     static LessorServer start(ServerConfig config) throws java.io.IOException {
         return ServerMain.start(config);

@@ -36,6 +36,9 @@ import java.util.Objects;
  *     default, 1,000, keeps a storm of expiries to at most half a group commit ahead of client writes.
  * @param shutdownGrace how long a graceful stop waits for in-flight requests before it forces
  *     the rest closed
+ * @param quotaBackendBytes the storage size in bytes at which writes fail with NOSPACE
+ *     ({@code --quota-backend-bytes}); 0 means etcd's default of 2 GiB and a negative value
+ *     turns the quota off, see {@link io.lessor.server.alarm.BackendQuota}
  */
 public record ServerConfig(
         String name,
@@ -50,7 +53,8 @@ public record ServerConfig(
         int maxTxnOps,
         Duration expiryCheckInterval,
         int maxExpiredRevokesPerCheck,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        long quotaBackendBytes) {
 
     /** etcd's default advertised peer URL. */
     public static final String DEFAULT_PEER_URL = "http://localhost:2380";
@@ -79,6 +83,16 @@ public record ServerConfig(
         }
     }
 
+    /** Creates a config with {@code quotaBackendBytes} 0, etcd's default quota. */
+    public ServerConfig(String name, Path dataDir, List<InetSocketAddress> listenClientAddresses,
+            List<String> advertiseClientUrls, List<String> advertisePeerUrls, String clusterToken,
+            long minLeaseTtlSeconds, long maxLeaseTtlSeconds, int maxRequestBytes, int maxTxnOps,
+            Duration expiryCheckInterval, int maxExpiredRevokesPerCheck, Duration shutdownGrace) {
+        this(name, dataDir, listenClientAddresses, advertiseClientUrls, advertisePeerUrls, clusterToken,
+                minLeaseTtlSeconds, maxLeaseTtlSeconds, maxRequestBytes, maxTxnOps, expiryCheckInterval,
+                maxExpiredRevokesPerCheck, shutdownGrace, 0);
+    }
+
     /** Returns etcd's defaults, with the data in {@code dataDir}, listening on 127.0.0.1:2379. */
     public static ServerConfig defaults(Path dataDir) {
         InetSocketAddress listen = new InetSocketAddress("127.0.0.1", DEFAULT_CLIENT_PORT);
@@ -94,13 +108,20 @@ public record ServerConfig(
         return new ServerConfig(name, dataDir, List.of(address), List.of(url), advertisePeerUrls, clusterToken,
                 minLeaseTtlSeconds,
                 maxLeaseTtlSeconds, maxRequestBytes, maxTxnOps, expiryCheckInterval, maxExpiredRevokesPerCheck,
-                shutdownGrace);
+                shutdownGrace, quotaBackendBytes);
     }
 
     /** Returns a copy that reports {@code urls} as this member's peer URLs. */
     public ServerConfig withAdvertisePeerUrls(List<String> urls) {
         return new ServerConfig(name, dataDir, listenClientAddresses, advertiseClientUrls, urls, clusterToken,
                 minLeaseTtlSeconds, maxLeaseTtlSeconds, maxRequestBytes, maxTxnOps, expiryCheckInterval,
-                maxExpiredRevokesPerCheck, shutdownGrace);
+                maxExpiredRevokesPerCheck, shutdownGrace, quotaBackendBytes);
+    }
+
+    /** Returns a copy with {@code --quota-backend-bytes} set to {@code bytes}. */
+    public ServerConfig withQuotaBackendBytes(long bytes) {
+        return new ServerConfig(name, dataDir, listenClientAddresses, advertiseClientUrls, advertisePeerUrls,
+                clusterToken, minLeaseTtlSeconds, maxLeaseTtlSeconds, maxRequestBytes, maxTxnOps, expiryCheckInterval,
+                maxExpiredRevokesPerCheck, shutdownGrace, bytes);
     }
 }

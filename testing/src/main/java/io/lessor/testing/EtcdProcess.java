@@ -70,13 +70,15 @@ public final class EtcdProcess implements AutoCloseable {
     private final boolean ownsBaseDir;
     private final Path dataDir;
     private final Path logFile;
+    private final List<String> extraFlags;
     private int clientPort;
     private int peerPort;
     private Process process;
 
-    private EtcdProcess(Path baseDir, boolean ownsBaseDir) {
+    private EtcdProcess(Path baseDir, boolean ownsBaseDir, List<String> extraFlags) {
         this.baseDir = baseDir;
         this.ownsBaseDir = ownsBaseDir;
+        this.extraFlags = List.copyOf(extraFlags);
         this.dataDir = baseDir.resolve("etcd-data");
         this.logFile = baseDir.resolve("etcd.log");
     }
@@ -91,7 +93,7 @@ public final class EtcdProcess implements AutoCloseable {
     public static EtcdProcess start() throws IOException, InterruptedException {
         Path baseDir = Files.createTempDirectory("lessor-etcd-");
         try {
-            return start(new EtcdProcess(baseDir, true));
+            return start(new EtcdProcess(baseDir, true, List.of()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             deleteRecursively(baseDir);
             throw e;
@@ -105,7 +107,15 @@ public final class EtcdProcess implements AutoCloseable {
      *     {@link #START_TIMEOUT}; the message contains the end of its log
      */
     public static EtcdProcess start(Path baseDir) throws IOException, InterruptedException {
-        return start(new EtcdProcess(baseDir, false));
+        return start(baseDir, List.of());
+    }
+
+    /**
+     * Starts etcd as {@link #start(Path)} does, with {@code extraFlags} added to its command
+     * line, such as {@code List.of("--quota-backend-bytes", "65536")}.
+     */
+    public static EtcdProcess start(Path baseDir, List<String> extraFlags) throws IOException, InterruptedException {
+        return start(new EtcdProcess(baseDir, false, extraFlags));
     }
 
     private static EtcdProcess start(EtcdProcess etcd) throws IOException, InterruptedException {
@@ -211,6 +221,7 @@ public final class EtcdProcess implements AutoCloseable {
                 "--initial-advertise-peer-urls", peerUrl,
                 "--initial-cluster", MEMBER_NAME + "=" + peerUrl,
                 "--initial-cluster-state", "new"));
+        command.addAll(extraFlags);
 
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -67,7 +67,15 @@ public final class Differential implements BeforeEachCallback, AfterEachCallback
      * normalized transcript equals etcd's. Returns the transcript for scenario-specific checks.
      */
     public Transcript run(TargetKind kind, Scenario scenario) throws Exception {
-        Transcript transcript = runOnFreshTarget(kind, scenario);
+        return run(kind, 0, scenario);
+    }
+
+    /**
+     * Runs {@code scenario} as {@link #run(TargetKind, Scenario)} does, on servers started with
+     * {@code --quota-backend-bytes} set to {@code quotaBackendBytes}.
+     */
+    public Transcript run(TargetKind kind, long quotaBackendBytes, Scenario scenario) throws Exception {
+        Transcript transcript = runOnFreshTarget(kind, quotaBackendBytes, scenario);
         if (kind == TargetKind.ETCD) {
             ETCD_TRANSCRIPTS.put(testKey, transcript.lines());
             return transcript;
@@ -75,7 +83,7 @@ public final class Differential implements BeforeEachCallback, AfterEachCallback
 
         List<String> reference = ETCD_TRANSCRIPTS.get(testKey);
         if (reference == null) {
-            reference = runOnFreshTarget(TargetKind.ETCD, scenario).lines();
+            reference = runOnFreshTarget(TargetKind.ETCD, quotaBackendBytes, scenario).lines();
         }
         assertThat(transcript.lines())
                 .as("Lessor's normalized transcript (actual) against etcd's (expected)")
@@ -85,8 +93,13 @@ public final class Differential implements BeforeEachCallback, AfterEachCallback
 
     /** Starts a fresh server of {@code kind}, runs {@code body} with it, then stops it. */
     public <T> T withTarget(TargetKind kind, TargetFunction<T> body) throws Exception {
+        return withTarget(kind, 0, body);
+    }
+
+    /** Starts a fresh server of {@code kind} with the given quota, runs {@code body} with it, then stops it. */
+    public <T> T withTarget(TargetKind kind, long quotaBackendBytes, TargetFunction<T> body) throws Exception {
         Path dir = Files.createTempDirectory(workDir, kind.name().toLowerCase() + "-");
-        try (Target target = Target.start(kind, dir)) {
+        try (Target target = Target.start(kind, dir, quotaBackendBytes)) {
             try {
                 return body.apply(target);
             } catch (Exception | AssertionError e) {
@@ -103,8 +116,8 @@ public final class Differential implements BeforeEachCallback, AfterEachCallback
         return workDir;
     }
 
-    private Transcript runOnFreshTarget(TargetKind kind, Scenario scenario) throws Exception {
-        Transcript transcript = withTarget(kind, target -> {
+    private Transcript runOnFreshTarget(TargetKind kind, long quotaBackendBytes, Scenario scenario) throws Exception {
+        Transcript transcript = withTarget(kind, quotaBackendBytes, target -> {
             Transcript t = new Transcript();
             scenario.run(target, t);
             return t;

@@ -21,17 +21,22 @@ import java.util.List;
 final class LessorInstance implements AutoCloseable {
 
     private final Path dataDir;
+    private final long quotaBackendBytes;
     private InetSocketAddress address;
     private LessorServer server;
 
-    private LessorInstance(Path dataDir) {
+    private LessorInstance(Path dataDir, long quotaBackendBytes) {
         this.dataDir = dataDir;
+        this.quotaBackendBytes = quotaBackendBytes;
     }
 
-    /** Starts a server with its data in {@code baseDir}/lessor-data, on a free loopback port. */
-    static LessorInstance start(Path baseDir) throws IOException {
-        LessorInstance instance = new LessorInstance(baseDir.resolve("lessor-data"));
-        instance.server = LessorServer.start(config(instance.dataDir, 0));
+    /**
+     * Starts a server with its data in {@code baseDir}/lessor-data, on a free loopback port, with
+     * {@code --quota-backend-bytes} set to {@code quotaBackendBytes}.
+     */
+    static LessorInstance start(Path baseDir, long quotaBackendBytes) throws IOException {
+        LessorInstance instance = new LessorInstance(baseDir.resolve("lessor-data"), quotaBackendBytes);
+        instance.server = LessorServer.start(instance.config(0));
         instance.address = instance.server.listenAddresses().getFirst();
         return instance;
     }
@@ -40,10 +45,11 @@ final class LessorInstance implements AutoCloseable {
      * Returns the configuration for a server on {@code clientPort} of 127.0.0.1. The peer URL is
      * only reported by MemberList, like the loopback peer URL the etcd fixture listens on.
      */
-    private static ServerConfig config(Path dataDir, int clientPort) {
+    private ServerConfig config(int clientPort) {
         return ServerConfig.defaults(dataDir)
                 .withListenAddress(new InetSocketAddress("127.0.0.1", clientPort))
-                .withAdvertisePeerUrls(List.of("http://127.0.0.1:2380"));
+                .withAdvertisePeerUrls(List.of("http://127.0.0.1:2380"))
+                .withQuotaBackendBytes(quotaBackendBytes);
     }
 
     /** Returns the client URL of the running server. */
@@ -61,7 +67,7 @@ final class LessorInstance implements AutoCloseable {
         if (!downtime.isZero()) {
             Thread.sleep(downtime);
         }
-        server = LessorServer.start(config(dataDir, address.getPort()));
+        server = LessorServer.start(config(address.getPort()));
     }
 
     /** Closes the server gracefully, unless it is not running. */

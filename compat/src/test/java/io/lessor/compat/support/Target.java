@@ -14,6 +14,7 @@ import io.lessor.testing.EtcdProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -57,13 +58,25 @@ public final class Target implements AutoCloseable {
 
     /** Starts a server of {@code kind} with its data under {@code baseDir}, and connects to it. */
     public static Target start(TargetKind kind, Path baseDir) throws IOException, InterruptedException {
+        return start(kind, baseDir, 0);
+    }
+
+    /**
+     * Starts a server of {@code kind} as {@link #start(TargetKind, Path)} does, with
+     * {@code --quota-backend-bytes} set to {@code quotaBackendBytes}; 0 keeps the default.
+     */
+    public static Target start(TargetKind kind, Path baseDir, long quotaBackendBytes)
+            throws IOException, InterruptedException {
         return switch (kind) {
             case ETCD -> {
-                EtcdProcess etcd = EtcdProcess.start(baseDir);
+                List<String> flags = quotaBackendBytes == 0
+                        ? List.of()
+                        : List.of("--quota-backend-bytes", Long.toString(quotaBackendBytes));
+                EtcdProcess etcd = EtcdProcess.start(baseDir, flags);
                 yield new Target(kind, etcd, null, etcd.clientPort());
             }
             case LESSOR -> {
-                LessorInstance lessor = LessorInstance.start(baseDir);
+                LessorInstance lessor = LessorInstance.start(baseDir, quotaBackendBytes);
                 yield new Target(kind, null, lessor, lessor.clientPort());
             }
         };

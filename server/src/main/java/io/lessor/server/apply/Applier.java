@@ -1,6 +1,10 @@
 package io.lessor.server.apply;
 
 import com.google.protobuf.ByteString;
+import io.lessor.api.AlarmMember;
+import io.lessor.api.AlarmRequest;
+import io.lessor.api.AlarmResponse;
+import io.lessor.api.AlarmType;
 import io.lessor.api.CompactionResponse;
 import io.lessor.api.DeleteRangeResponse;
 import io.lessor.api.Event;
@@ -12,6 +16,8 @@ import io.lessor.api.ResponseHeader;
 import io.lessor.api.TxnResponse;
 import io.lessor.server.EtcdError;
 import io.lessor.server.EtcdException;
+import io.lessor.server.alarm.AlarmStore;
+import io.lessor.server.alarm.BackendQuota;
 import io.lessor.server.lease.Lease;
 import io.lessor.server.lease.Lessor;
 import io.lessor.server.mvcc.Change;
@@ -34,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>For a group, {@link #applyGroup(List)}:
  * <ol>
  *   <li>applies each command into memory and into one {@link StorageBatch}, with the applied
- *       index; a command that fails a check (lease not found, key not found, ...) changes
- *       nothing and gets its error;
+ *       index. A command that fails a check (lease not found, key not found, ...) changes
+ *       nothing and gets its error, and so does one that an active alarm rejects;
  *   <li>commits the batch, synced, so a crash keeps the whole group or none of it;
- *   <li>publishes the new revision to readers and finishes compactions;
+ *   <li>publishes the new revision and the alarms to readers and finishes compactions;
  *   <li>hands the events of each new revision to the {@link RevisionListener}s;
  *   <li>completes the proposers' futures, and the revoke futures of revoked leases.
  * </ol>
@@ -52,6 +58,7 @@ public final class Applier implements GroupApplier {
     private final Storage storage;
     private final MvccStore mvcc;
     private final Lessor lessor;
+    private final AlarmStore alarms;
     private final ResponseHeader headerTemplate;
     private final CopyOnWriteArrayList<RevisionListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -64,10 +71,12 @@ public final class Applier implements GroupApplier {
      * @param headerTemplate the cluster id, member id and term to put in top-level headers
      * @param appliedIndex the index of the last command applied before, from storage
      */
-    public Applier(Storage storage, MvccStore mvcc, Lessor lessor, ResponseHeader headerTemplate, long appliedIndex) {
+    public Applier(Storage storage, MvccStore mvcc, Lessor lessor, AlarmStore alarms, ResponseHeader headerTemplate,
+            long appliedIndex) {
         this.storage = storage;
         this.mvcc = mvcc;
         this.lessor = lessor;
+        this.alarms = alarms;
         this.headerTemplate = headerTemplate;
         this.appliedIndex = appliedIndex;
     }
@@ -108,6 +117,7 @@ public final class Applier implements GroupApplier {
         }
 
         mvcc.publish();
+        alarms.publish();
         // Revoked leases leave the lease list only now, when reads no longer return their keys.
         for (Lease lease : effects.revoked) {
             lessor.forget(lease);
@@ -124,6 +134,7 @@ public final class Applier implements GroupApplier {
 
     private Object applyOne(Command<?> command, StorageBatch batch, GroupEffects effects) {
         try {
+            checkAlarms(command);
             return switch (command) {
                 case Command.Put put -> applyPut(put, batch, effects);
                 case Command.DeleteRange delete -> applyDeleteRange(delete, batch, effects);
@@ -131,9 +142,35 @@ public final class Applier implements GroupApplier {
                 case Command.Compact compact -> applyCompact(compact, batch);
                 case Command.LeaseGrant grant -> applyLeaseGrant(grant, batch);
                 case Command.LeaseRevoke revoke -> applyLeaseRevoke(revoke, batch, effects);
+                case Command.Alarm alarm -> applyAlarm(alarm, batch);
             };
         } catch (EtcdException e) {
             return e;
+        }
+    }
+
+    /**
+     * Rejects what etcd 3.4 rejects while an alarm is active. CORRUPT rejects every command but
+     * an alarm change. NOSPACE (capped mode) rejects Put, LeaseGrant and a Txn that costs
+     * something, and lets deletes, revokes and compactions free space.
+     */
+    private void checkAlarms(Command<?> command) {
+        // etcd swaps its applier on each alarm change, so the alarm raised last wins there. Here
+        // CORRUPT, the stricter one, wins whenever both are active.
+        if (!(command instanceof Command.Alarm) && alarms.isActive(AlarmType.CORRUPT)) {
+            throw EtcdError.CORRUPT.exception();
+        }
+        if (!alarms.isActive(AlarmType.NOSPACE)) {
+            return;
+        }
+        boolean capped = switch (command) {
+            case Command.Put put -> true;
+            case Command.LeaseGrant grant -> true;
+            case Command.Txn txn -> BackendQuota.cost(txn.request()) > 0;
+            default -> false;
+        };
+        if (capped) {
+            throw EtcdError.NO_SPACE.exception();
         }
     }
 
@@ -210,6 +247,22 @@ public final class Applier implements GroupApplier {
         batch.deleteLease(lease.id());
         effects.revoked.add(lease);
         return LeaseRevokeResponse.newBuilder().setHeader(header(txn.revision())).build();
+    }
+
+    private AlarmResponse applyAlarm(Command.Alarm command, StorageBatch batch) {
+        AlarmRequest request = command.request();
+        AlarmResponse.Builder response = AlarmResponse.newBuilder().setHeader(header(mvcc.writerRevision()));
+        switch (request.getAction()) {
+            case ACTIVATE -> response.addAlarms(alarms.activate(request.getMemberID(), request.getAlarm(), batch));
+            case DEACTIVATE -> {
+                AlarmMember removed = alarms.deactivate(request.getMemberID(), request.getAlarm(), batch);
+                if (removed != null) {
+                    response.addAlarms(removed);
+                }
+            }
+            default -> throw new IllegalArgumentException("alarm action " + request.getAction() + " is not a change");
+        }
+        return response.build();
     }
 
     private void end(WriteTxn txn, GroupEffects effects) {

@@ -1,5 +1,8 @@
 package io.lessor.server.apply;
 
+import io.lessor.api.AlarmRequest;
+import io.lessor.api.AlarmResponse;
+import io.lessor.api.AlarmType;
 import io.lessor.api.CompactionRequest;
 import io.lessor.api.CompactionResponse;
 import io.lessor.api.DeleteRangeRequest;
@@ -48,5 +51,26 @@ public sealed interface Command<R> {
 
     /** A LeaseRevoke, from a client or from the expiry loop. */
     record LeaseRevoke(long id) implements Command<LeaseRevokeResponse> {
+    }
+
+    /**
+     * A Maintenance.Alarm with action ACTIVATE or DEACTIVATE and an alarm type the API defines.
+     * A GET reads the durable alarms without a command.
+     */
+    record Alarm(AlarmRequest request) implements Command<AlarmResponse> {
+
+        /**
+         * @throws IllegalArgumentException if the action is not ACTIVATE or DEACTIVATE, or the
+         *     alarm type is one the API does not define
+         */
+        public Alarm {
+            AlarmRequest.AlarmAction action = request.getAction();
+            if (action != AlarmRequest.AlarmAction.ACTIVATE && action != AlarmRequest.AlarmAction.DEACTIVATE) {
+                throw new IllegalArgumentException("alarm action " + request.getActionValue() + " is not ACTIVATE or DEACTIVATE");
+            }
+            if (request.getAlarm() == AlarmType.UNRECOGNIZED) {
+                throw new IllegalArgumentException("alarm type " + request.getAlarmValue() + " is not NONE, NOSPACE or CORRUPT");
+            }
+        }
     }
 }

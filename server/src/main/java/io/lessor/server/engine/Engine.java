@@ -1,5 +1,8 @@
 package io.lessor.server.engine;
 
+import io.lessor.api.AlarmMember;
+import io.lessor.api.AlarmRequest;
+import io.lessor.api.AlarmResponse;
 import io.lessor.api.CompactionRequest;
 import io.lessor.api.CompactionResponse;
 import io.lessor.api.DeleteRangeRequest;
@@ -76,6 +79,26 @@ public interface Engine extends AutoCloseable {
 
     /** Returns facts for Maintenance.Status. */
     EngineStatus status();
+
+    /**
+     * Runs a Maintenance.Alarm request. GET lists the durable alarms of the requested type (all
+     * of them for NONE). ACTIVATE and DEACTIVATE are ordered with the writes; the response lists
+     * the alarm activated, or the one deactivated if it was active.
+     *
+     * @throws IllegalArgumentException if the action is not GET, ACTIVATE or DEACTIVATE, or if
+     *     ACTIVATE or DEACTIVATE names an alarm type the API does not define. The caller checks
+     *     both before it calls.
+     */
+    CompletableFuture<AlarmResponse> alarm(AlarmRequest request);
+
+    /** Returns the durable alarms, sorted by alarm type and member id. */
+    List<AlarmMember> alarms();
+
+    /**
+     * Compacts the storage so that deleted records stop taking space, as Maintenance.Defragment
+     * does in etcd. It runs on the caller's thread and may take long on a large database.
+     */
+    CompletableFuture<ResponseHeader> defragment();
 
     // ---- watch hooks --------------------------------------------------------------------------
 

@@ -1,5 +1,9 @@
 package io.lessor.server.engine;
 
+import io.lessor.api.AlarmMember;
+import io.lessor.api.AlarmRequest;
+import io.lessor.api.AlarmResponse;
+import io.lessor.api.AlarmType;
 import io.lessor.api.CompactionRequest;
 import io.lessor.api.CompactionResponse;
 import io.lessor.api.DeleteRangeRequest;
@@ -27,6 +31,8 @@ import io.lessor.context.Worker;
 import io.lessor.server.EtcdError;
 import io.lessor.server.EtcdException;
 import io.lessor.server.ServerConfig;
+import io.lessor.server.alarm.AlarmStore;
+import io.lessor.server.alarm.BackendQuota;
 import io.lessor.server.apply.Applier;
 import io.lessor.server.apply.Command;
 import io.lessor.server.apply.TxnExecutor;
@@ -39,6 +45,7 @@ import io.lessor.server.mvcc.RangeQuery;
 import io.lessor.server.mvcc.RevisionListener;
 import io.lessor.server.storage.MetaKey;
 import io.lessor.server.storage.Storage;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +70,10 @@ import org.slf4j.LoggerFactory;
  * revoke for each expired lease, keeping at most {@link ServerConfig#maxExpiredRevokesPerCheck()}
  * of them unfinished.
  *
+ * <p>Put, LeaseGrant and a Txn that writes are checked against the {@link BackendQuota} before
+ * they are proposed. One that does not fit raises the NOSPACE alarm for this member and fails
+ * with NOSPACE. While an alarm is active, the applier rejects what etcd rejects then.
+ *
  * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class LocalEngine implements Engine {
@@ -72,6 +83,10 @@ public final class LocalEngine implements Engine {
      *  - TimeToLive and Leases may show a lease granted, or keys attached, by a command whose
      *    group is still being written; a Range never shows such a revision. The lease only
      *    becomes usable by clients once its grant is acknowledged, so nothing depends on it.
+     *  - etcd also checks the quota when it applies a write, and then applies it but returns
+     *    NOSPACE. Here only the check before proposing runs, so an acknowledged write is applied
+     *    and a rejected one is not. Writes racing past that check can overshoot the quota by
+     *    what they add.
      */
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalEngine.class);
@@ -89,6 +104,8 @@ public final class LocalEngine implements Engine {
     private final Storage storage;
     private final MvccStore mvcc;
     private final Lessor lessor;
+    private final AlarmStore alarms;
+    private final BackendQuota quota;
     private final Applier applier;
     private final MemberIdentity identity;
     private final ResponseHeader headerTemplate;
@@ -114,7 +131,13 @@ public final class LocalEngine implements Engine {
         this.mvcc = MvccStore.restore(storage);
         this.lessor = new Lessor(clock, config.minLeaseTtlSeconds(), config.maxLeaseTtlSeconds());
         restoreLeases();
-        this.applier = new Applier(storage, mvcc, lessor, headerTemplate,
+        this.alarms = AlarmStore.restore(storage);
+        this.quota = BackendQuota.of(config.quotaBackendBytes());
+        if (quota.limitBytes() > BackendQuota.MAX_RECOMMENDED_BYTES) {
+            LOG.warn("engine: quota-backend-bytes={} exceeds the recommended maximum of {} bytes and is used "
+                    + "anyway, as etcd does", quota.limitBytes(), BackendQuota.MAX_RECOMMENDED_BYTES);
+        }
+        this.applier = new Applier(storage, mvcc, lessor, alarms, headerTemplate,
                 storage.getMeta(MetaKey.APPLIED_INDEX).orElse(0));
         this.leaseIds = new LeaseIdGenerator(identity.memberId(), clock.instant().toEpochMilli());
 
@@ -140,9 +163,10 @@ public final class LocalEngine implements Engine {
         Storage storage = Storage.open(config.dataDir());
         try {
             LocalEngine engine = new LocalEngine(config, parent, storage);
-            LOG.info("engine: opened member-id={} cluster-id={} term={} revision={} leases={} data-dir={}",
+            LOG.info("engine: opened member-id={} cluster-id={} term={} revision={} leases={} alarms={} quota={} data-dir={}",
                     hex(engine.identity.memberId()), hex(engine.identity.clusterId()), engine.identity.term(),
-                    engine.mvcc.revision(), engine.lessor.size(), config.dataDir());
+                    engine.mvcc.revision(), engine.lessor.size(), engine.alarms().size(), engine.quota,
+                    config.dataDir());
             return engine;
         } catch (RuntimeException e) {
             storage.close();
@@ -178,7 +202,7 @@ public final class LocalEngine implements Engine {
 
     @Override
     public CompletableFuture<PutResponse> put(PutRequest request) {
-        return propose(() -> {
+        return proposeWithinQuota(BackendQuota.cost(request), () -> {
             RequestChecks.checkPut(request);
             return new Command.Put(request);
         });
@@ -203,7 +227,7 @@ public final class LocalEngine implements Engine {
                 return response.toBuilder().setHeader(header(revision)).build();
             });
         }
-        return propose(() -> {
+        return proposeWithinQuota(BackendQuota.cost(request), () -> {
             RequestChecks.checkTxn(request, config.maxTxnOps());
             return new Command.Txn(request);
         });
@@ -218,8 +242,8 @@ public final class LocalEngine implements Engine {
 
     @Override
     public CompletableFuture<LeaseGrantResponse> leaseGrant(LeaseGrantRequest request) {
-        return propose(() -> new Command.LeaseGrant(request.getID() != 0 ? request.getID() : newLeaseId(),
-                request.getTTL()));
+        return proposeWithinQuota(BackendQuota.cost(request),
+                () -> new Command.LeaseGrant(request.getID() != 0 ? request.getID() : newLeaseId(), request.getTTL()));
     }
 
     private long newLeaseId() {
@@ -335,6 +359,34 @@ public final class LocalEngine implements Engine {
                 identity.term());
     }
 
+    @Override
+    public CompletableFuture<AlarmResponse> alarm(AlarmRequest request) {
+        if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+            return read(() -> AlarmResponse.newBuilder()
+                    .setHeader(header())
+                    .addAllAlarms(alarms.published(request.getAlarm()))
+                    .build());
+        }
+        Command.Alarm command = new Command.Alarm(request);
+        return propose(() -> command);
+    }
+
+    @Override
+    public List<AlarmMember> alarms() {
+        return alarms.published(AlarmType.NONE);
+    }
+
+    @Override
+    public CompletableFuture<ResponseHeader> defragment() {
+        return read(() -> {
+            long before = storage.sizeBytes();
+            storage.compactAll();
+            LOG.info("engine: defragmented member-id={} size-before={} size-after={}", hex(identity.memberId()), before,
+                    storage.sizeBytes());
+            return header();
+        });
+    }
+
     /**
      * Adds a listener for the events of each durable revision. It gets every revision whose group
      * commit starts after this call returns, in order and without gaps; a group already being
@@ -414,6 +466,51 @@ public final class LocalEngine implements Engine {
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Proposes a write that adds an estimated {@code cost} bytes to the storage, if it fits the
+     * quota. If it does not, raises NOSPACE for this member and fails with NOSPACE, as etcd does.
+     */
+    private <R> CompletableFuture<R> proposeWithinQuota(long cost, Supplier<Command<R>> command) {
+        if (closed.get() || fitsQuota(cost)) {
+            return propose(command);
+        }
+        return raiseNoSpace().thenCompose(ignored -> CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception()));
+    }
+
+    private boolean fitsQuota(long cost) {
+        try {
+            return quota.fits(storage::sizeBytes, cost);
+        } catch (IllegalStateException e) {
+            // The storage closed meanwhile, and propose() fails the request with SERVER_STOPPED.
+            return true;
+        }
+    }
+
+    /**
+     * Proposes NOSPACE for this member unless it is active already. The returned future
+     * completes normally even if the proposal fails.
+     */
+    private CompletableFuture<Void> raiseNoSpace() {
+        long memberId = identity.memberId();
+        for (AlarmMember alarm : alarms.published(AlarmType.NOSPACE)) {
+            if (alarm.getMemberID() == memberId) {
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        AlarmRequest activate = AlarmRequest.newBuilder()
+                .setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                .setMemberID(memberId)
+                .setAlarm(AlarmType.NOSPACE)
+                .build();
+        // The caller gets NOSPACE whatever becomes of the alarm, as in etcd.
+        return proposer.propose(new Command.Alarm(activate)).handle((response, failure) -> {
+            if (failure != null && !closed.get()) {
+                LOG.warn("engine: raising NOSPACE for member-id={} failed: {}", hex(memberId), failure.toString());
+            }
+            return null;
+        });
     }
 
     private static String hex(long id) {

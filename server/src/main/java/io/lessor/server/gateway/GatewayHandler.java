@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * takes it. Once a request's body is complete, the connection reads on until a next request
  * arrives, so that a client closing during a long response (a watch) ends its call.
  *
- * <p>A close asked for by the gRPC server (its graceful shutdown) waits until the request in
- * progress has its response; a connection marked {@link HttpGateway#FORCE_CLOSE} closes at once.
+ * <p>A close requested by the gRPC server (its graceful shutdown) waits until the request in
+ * progress has its whole response, but not for the rest of its body, which a streaming client
+ * may never end. A connection marked {@link HttpGateway#FORCE_CLOSE} closes at once.
  *
  * <p>Thread-safety: confined to the channel's event loop; exchanges hop onto it from gRPC's threads.
  */
@@ -87,7 +89,8 @@ final class GatewayHandler extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (current != null && !Boolean.TRUE.equals(ctx.channel().attr(HttpGateway.FORCE_CLOSE).get())) {
+        if (current != null && !current.responseDone
+                && !Boolean.TRUE.equals(ctx.channel().attr(HttpGateway.FORCE_CLOSE).get())) {
             // The gRPC server's graceful shutdown: respond to the request in progress first.
             deferredClose = promise;
             return;
@@ -113,7 +116,7 @@ final class GatewayHandler extends ChannelDuplexHandler {
         draining = true;
         try {
             while (!closed) {
-                if (current != null && current.requestDone && current.responseDone) {
+                if (current != null && current.responseDone && (current.requestDone || deferredClose != null)) {
                     finishExchange();
                     continue;
                 }
@@ -204,8 +207,7 @@ final class GatewayHandler extends ChannelDuplexHandler {
         HttpVersion version = request.protocolVersion();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
-            return Exchange.fixed(this, version, false,
-                    HttpResponses.plainError(ctx.alloc(), version, HttpResponseStatus.BAD_REQUEST, "400 Bad Request"));
+            return rejected(request.decoderResult().cause());
         }
         if (request.method().equals(HttpMethod.CONNECT)) {
             // Go's ServeMux routes CONNECT by its empty path, which matches no handler.
@@ -214,6 +216,22 @@ final class GatewayHandler extends ChannelDuplexHandler {
         }
         String path = new QueryStringDecoder(Paths.originForm(request.uri())).path();
         return route(request, version, keepAlive, path, request.method());
+    }
+
+    /**
+     * Returns the exchange for a request the codec could not read, with the status line and body
+     * that Go's HTTP server writes: 431 for a request line or headers over the limit, else 400.
+     * NOTE: etcd's port multiplexer closes a connection without a response when its first line
+     * is not an HTTP/1.x request line, and Go adds a detail to some 400s, such as
+     * ": invalid header name". This server sends the plain 400 in both cases.
+     */
+    private Exchange rejected(Throwable cause) {
+        HttpResponseStatus status = cause instanceof TooLongFrameException
+                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+        LOG.debug("gateway: rejecting an unreadable request from {} with {}: {}",
+                ctx.channel().remoteAddress(), status.code(), String.valueOf(cause));
+        return Exchange.fixed(this, HttpVersion.HTTP_1_1, false, HttpResponses.unreadableRequest(ctx.alloc(), status));
     }
 
     private Exchange route(HttpRequest request, HttpVersion version, boolean keepAlive, String path, HttpMethod method) {

@@ -61,6 +61,20 @@ final class HttpResponses {
         return full(alloc, version, status, TEXT, message + "\n", all);
     }
 
+    /**
+     * Returns the response Go's HTTP server writes for a request it cannot read, before any
+     * handler runs: no CORS or Date headers, and the status text as the whole body without a newline.
+     */
+    static FullHttpResponse unreadableRequest(ByteBufAllocator alloc, HttpResponseStatus status) {
+        String text = status.code() + " " + status.reasonPhrase();
+        ByteBuf content = alloc.buffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers().add("Content-Type", TEXT);
+        response.headers().add("Connection", "close");
+        response.headers().add("Content-Length", content.readableBytes());
+        return response;
+    }
+
     private static void addSorted(HttpHeaders target, String contentType, String... headers) {
         TreeMap<String, String> sorted = new TreeMap<>();
         sorted.put("Access-Control-Allow-Headers", "accept, content-type, authorization");

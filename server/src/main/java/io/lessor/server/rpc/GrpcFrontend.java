@@ -6,11 +6,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.lessor.server.ServerConfig;
+import io.lessor.server.ServerStartException;
 import io.lessor.server.engine.Engine;
 import io.lessor.server.gateway.HttpGateway;
 import io.lessor.server.watch.WatchConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,8 +93,10 @@ public final class GrpcFrontend {
         for (InetSocketAddress extra : addresses.subList(1, addresses.size())) {
             builder.addListenAddress(extra);
         }
-        // NOTE: a larger message fails with grpc-java's RESOURCE_EXHAUSTED "gRPC message exceeds maximum
-        // size", not gRPC-Go's "received message larger than max". The transport sets it, before any hook.
+        // NOTE: a larger message fails with grpc-java's RESOURCE_EXHAUSTED "gRPC message exceeds maximum size
+        // LIMIT: N", not etcd's "grpc: received message larger than max (N vs. LIMIT)". grpc-java's deframer
+        // builds that status from the declared length before any hook of this server runs.
+        OversizedMessageLog.install();
         builder.executor(handlers)
                 .callExecutor(new CallExecutors())
                 .maxInboundMessageSize(limits.maxInboundMessageBytes())
@@ -105,11 +109,56 @@ public final class GrpcFrontend {
         try {
             server.start();
         } catch (IOException e) {
+            // NOTE: grpc-java 1.85 keeps a reference to its shared event loops after a failed bind, so one
+            // boss thread outlives this server. After checkBindable, that happens only if another process wins the port.
+            server.shutdownNow();
             gateway.shutdownNow();
             handlers.shutdownNow();
-            throw new IOException("cannot listen on " + addresses + ": " + e.getMessage(), e);
+            throw bindFailure(addresses, e);
         }
         return new GrpcFrontend(server, gateway, handlers, streams, health, watches);
+    }
+
+    /**
+     * Checks that each address with a fixed port can be bound now, by binding and closing a
+     * socket, so that a port in use fails before storage opens and before grpc-java starts.
+     *
+     * @throws ServerStartException naming the address and the operating system's reason
+     */
+    public static void checkBindable(List<InetSocketAddress> addresses) throws ServerStartException {
+        for (InetSocketAddress address : addresses) {
+            if (address.getPort() == 0) {
+                continue;
+            }
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(address);
+            } catch (IOException e) {
+                throw bindFailure(List.of(address), e);
+            }
+        }
+    }
+
+    /**
+     * Returns the exception for a server that could not start listening. grpc-java's
+     * {@code Server.start} throws IOException only when it cannot bind, so that is a
+     * {@link ServerStartException}, with the operating system's reason, such as "Address already in use".
+     */
+    private static ServerStartException bindFailure(List<InetSocketAddress> addresses, IOException failure) {
+        StringBuilder listed = new StringBuilder();
+        for (InetSocketAddress address : addresses) {
+            listed.append(listed.isEmpty() ? "" : ", ").append(address.getHostString()).append(':').append(address.getPort());
+        }
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        // Java's BindException has the bare reason. Netty's native transport prefixes it with the
+        // call and errno, as in "bind(..) failed with error(-98): Address already in use".
+        String reason = String.valueOf(root.getMessage());
+        reason = reason.substring(reason.lastIndexOf(": ") + 1).strip();
+        return new ServerStartException("cannot listen on " + listed + ": " + reason
+                + "; stop the process that uses the port, or listen on another address or port", failure);
     }
 
     /** Returns the bound addresses, with the real port where port 0 was configured. */

@@ -108,4 +108,20 @@ public final class KvCodec {
             value >>>= 8;
         }
     }
+
+    /** Decodes 4 big-endian bytes at {@code offset}. */
+    static int getInt(byte[] bytes, int offset) {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            value = (value << 8) | (bytes[offset + i] & 0xff);
+        }
+        return value;
+    }
+
+    static void putInt(byte[] bytes, int offset, int value) {
+        for (int i = 3; i >= 0; i--) {
+            bytes[offset + i] = (byte) value;
+            value >>>= 8;
+        }
+    }
 }

@@ -9,25 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
 /**
- * The server's durable state in one RocksDB database with three column families:
+ * The server's durable state in one RocksDB database with four column families:
  *
  * <ul>
  *   <li>{@code kv}: every revision of every key, laid out by {@link KvCodec};
  *   <li>{@code lease}: one record per lease, 8-byte big-endian id to 8-byte id and 8-byte
  *       granted TTL in seconds;
- *   <li>{@code meta}: named 8-byte values ({@link MetaKey}).
+ *   <li>{@code meta}: named 8-byte values ({@link MetaKey});
+ *   <li>{@code alarm}: one empty record per active alarm, keyed by the 8-byte big-endian member
+ *       id and the 4-byte big-endian alarm type.
  * </ul>
  *
  * <p>All changes go through a {@link StorageBatch} that {@link #commit(StorageBatch)} writes
@@ -42,6 +46,7 @@ public final class Storage implements AutoCloseable {
     private static final byte[] KV_FAMILY = "kv".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LEASE_FAMILY = "lease".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] META_FAMILY = "meta".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ALARM_FAMILY = "alarm".getBytes(StandardCharsets.US_ASCII);
 
     static {
         RocksDB.loadLibrary();
@@ -55,7 +60,13 @@ public final class Storage implements AutoCloseable {
     private final ColumnFamilyHandle kv;
     private final ColumnFamilyHandle lease;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle alarm;
+    private final List<ColumnFamilyHandle> dataFamilies;
     private final WriteOptions syncWrites;
+    // Counts commits and compactions. A size sample taken at an older count is stale, and the
+    // count is read before the size is, so a sample racing with a commit is never kept as fresh.
+    private final AtomicLong sizeGeneration = new AtomicLong();
+    private volatile SizeSample lastSize;
 
     // Reads in progress, plus a closed flag in the sign bit: close() waits for the count to drain
     // so that no read touches a freed native handle.
@@ -72,6 +83,8 @@ public final class Storage implements AutoCloseable {
         this.kv = handles.get(1);
         this.lease = handles.get(2);
         this.meta = handles.get(3);
+        this.alarm = handles.get(4);
+        this.dataFamilies = List.of(kv, lease, meta, alarm);
         this.syncWrites = new WriteOptions().setSync(true);
     }
 
@@ -92,7 +105,8 @@ public final class Storage implements AutoCloseable {
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
                 new ColumnFamilyDescriptor(KV_FAMILY, familyOptions),
                 new ColumnFamilyDescriptor(LEASE_FAMILY, familyOptions),
-                new ColumnFamilyDescriptor(META_FAMILY, familyOptions));
+                new ColumnFamilyDescriptor(META_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(ALARM_FAMILY, familyOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbOptions, directory.toString(), families, handles);
@@ -106,7 +120,7 @@ public final class Storage implements AutoCloseable {
 
     /** Returns a new empty batch; the caller commits or closes it. */
     public StorageBatch newBatch() {
-        return new StorageBatch(kv, lease, meta);
+        return new StorageBatch(kv, lease, meta, alarm);
     }
 
     /**
@@ -118,6 +132,7 @@ public final class Storage implements AutoCloseable {
     public void commit(StorageBatch batch) {
         try {
             db.write(syncWrites, batch.writeBatch());
+            sizeGeneration.incrementAndGet();
         } catch (RocksDBException e) {
             throw new UncheckedIOException(new IOException("RocksDB write in " + directory + " failed: " + e.getMessage(), e));
         }
@@ -173,6 +188,17 @@ public final class Storage implements AutoCloseable {
         void accept(long leaseId, long ttlSeconds);
     }
 
+    /** Calls {@code action} with the member id and alarm type number of every stored alarm. */
+    public void forEachAlarm(AlarmRecordConsumer action) {
+        forEach(alarm, (key, value) -> action.accept(KvCodec.getLong(key, 0), KvCodec.getInt(key, 8)));
+    }
+
+    /** Receives one stored alarm. */
+    @FunctionalInterface
+    public interface AlarmRecordConsumer {
+        void accept(long memberId, int alarmType);
+    }
+
     /** Returns a meta value, or empty if it was never written. */
     public OptionalLong getMeta(MetaKey key) {
         enterRead();
@@ -186,9 +212,46 @@ public final class Storage implements AutoCloseable {
         }
     }
 
-    /** Returns the size of the database files on disk in bytes, as RocksDB estimates it. */
+    /**
+     * Returns the size of the database in bytes, as RocksDB estimates it: its table files on disk
+     * plus its memtables. The value is computed again only after a commit or a
+     * {@link #compactAll() compaction}, so calling it for every request is cheap. RocksDB's own
+     * background compactions show only from the next commit on.
+     */
     public long sizeBytes() {
-        return longProperty("rocksdb.total-sst-files-size") + longProperty("rocksdb.cur-size-all-mem-tables");
+        long generation = sizeGeneration.get();
+        SizeSample sample = lastSize;
+        if (sample != null && sample.generation() == generation) {
+            return sample.bytes();
+        }
+        long bytes = longProperty("rocksdb.total-sst-files-size") + longProperty("rocksdb.cur-size-all-mem-tables");
+        lastSize = new SizeSample(generation, bytes);
+        return bytes;
+    }
+
+    private record SizeSample(long generation, long bytes) {
+    }
+
+    /**
+     * Flushes the memtables and compacts every column family completely, so that deleted and
+     * overwritten records stop taking space. It is Lessor's counterpart of etcd's defragment and
+     * may take long on a large database. Writes may continue meanwhile.
+     *
+     * @throws UncheckedIOException if RocksDB fails
+     */
+    public void compactAll() {
+        enterRead();
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, dataFamilies);
+            for (ColumnFamilyHandle handle : dataFamilies) {
+                db.compactRange(handle);
+            }
+        } catch (RocksDBException e) {
+            throw new UncheckedIOException(new IOException("RocksDB compaction in " + directory + " failed: " + e.getMessage(), e));
+        } finally {
+            sizeGeneration.incrementAndGet();
+            readers.decrementAndGet();
+        }
     }
 
     /** Returns RocksDB's estimate of the bytes that hold live data. */
@@ -200,7 +263,7 @@ public final class Storage implements AutoCloseable {
         enterRead();
         try {
             long total = 0;
-            for (ColumnFamilyHandle handle : List.of(kv, lease, meta)) {
+            for (ColumnFamilyHandle handle : dataFamilies) {
                 total += db.getLongProperty(handle, name);
             }
             return total;

@@ -15,12 +15,14 @@ public final class StorageBatch implements AutoCloseable {
     private final ColumnFamilyHandle kv;
     private final ColumnFamilyHandle lease;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle alarm;
     private final WriteBatch batch = new WriteBatch();
 
-    StorageBatch(ColumnFamilyHandle kv, ColumnFamilyHandle lease, ColumnFamilyHandle meta) {
+    StorageBatch(ColumnFamilyHandle kv, ColumnFamilyHandle lease, ColumnFamilyHandle meta, ColumnFamilyHandle alarm) {
         this.kv = kv;
         this.lease = lease;
         this.meta = meta;
+        this.alarm = alarm;
     }
 
     /** Adds a kv record: a revision key from {@link KvCodec#revisionKey} and an encoded value. */
@@ -49,6 +51,23 @@ public final class StorageBatch implements AutoCloseable {
     /** Sets a meta value. */
     public void putMeta(MetaKey key, long value) {
         apply(() -> batch.put(meta, key.bytes(), KvCodec.longBytes(value)));
+    }
+
+    /** Adds the record of an active alarm. */
+    public void putAlarm(long memberId, int alarmType) {
+        apply(() -> batch.put(alarm, alarmKey(memberId, alarmType), new byte[0]));
+    }
+
+    /** Removes the record of an alarm. */
+    public void deleteAlarm(long memberId, int alarmType) {
+        apply(() -> batch.delete(alarm, alarmKey(memberId, alarmType)));
+    }
+
+    private static byte[] alarmKey(long memberId, int alarmType) {
+        byte[] key = new byte[12];
+        KvCodec.putLong(key, 0, memberId);
+        KvCodec.putInt(key, 8, alarmType);
+        return key;
     }
 
     /** Returns how many changes the batch holds. */

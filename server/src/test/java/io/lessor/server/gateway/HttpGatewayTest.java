@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +44,8 @@ class HttpGatewayTest {
     private static final String WATCH_BODY = "{\"create_request\":{\"key\":\"Y3VybA==\"}}";
     private static final int CLOSED_WATCHES = 20;
     private static final Duration STREAM_END_BOUND = Duration.ofSeconds(5);
+    /** A grace far longer than the socket timeouts below, so that a stop that waits for it fails the test. */
+    private static final Duration LONG_GRACE = Duration.ofSeconds(60);
 
     @TempDir
     Path dataDir;
@@ -146,6 +151,69 @@ class HttpGatewayTest {
         String response = exchange("POST /v3/kv/range HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n");
 
         assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("\r\nConnection: close\r\n");
+        assertThat(response).contains("\r\nContent-Type: text/plain; charset=utf-8\r\n").endsWith("\r\n\r\n400 Bad Request");
+    }
+
+    @Test
+    void malformedRequestLineGets400() throws Exception {
+        String response = exchange("GARBAGE\r\n\r\n");
+
+        // Go's server writes an HTTP/1.1 status line and the status text as the body.
+        assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("\r\nConnection: close\r\n");
+        assertThat(response).endsWith("\r\n\r\n400 Bad Request");
+    }
+
+    @Test
+    void oversizedHeadersGet431ThenClose() throws Exception {
+        String header = "X-Big: " + "a".repeat((1 << 20) + 1024) + "\r\n";
+
+        String response = exchange("GET /health HTTP/1.1\r\nHost: x\r\n" + header + "\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n");
+        assertThat(response).contains("\r\nConnection: close\r\n");
+        assertThat(response).endsWith("\r\n\r\n431 Request Header Fields Too Large");
+    }
+
+    @Test
+    void stopEndsWatchWithOpenBody() throws Exception {
+        assertStopEndsStreamWithOpenBody("/v3/watch", WATCH_BODY, "\"created\":true");
+    }
+
+    @Test
+    void stopEndsKeepAliveWithOpenBody() throws Exception {
+        HttpResponse<String> grant = post("/v3/lease/grant", "{\"TTL\":60}");
+        Matcher id = Pattern.compile("\"ID\":\"(\\d+)\"").matcher(grant.body());
+        assertThat(id.find()).as("lease id in %s", grant.body()).isTrue();
+
+        assertStopEndsStreamWithOpenBody("/v3/lease/keepalive", "{\"ID\":\"" + id.group(1) + "\"}", "\"TTL\":\"60\"");
+    }
+
+    /**
+     * Opens a stream on {@code path} whose chunked request body the client never ends, waits for
+     * {@code firstResponse}, stops the server with a grace longer than the socket timeout, and
+     * checks that the response ends with etcd's error and the connection closes.
+     */
+    private void assertStopEndsStreamWithOpenBody(String path, String firstValue, String firstResponse) throws Exception {
+        InetSocketAddress bound = server.listenAddresses().getFirst();
+        try (Socket client = new Socket(bound.getAddress(), bound.getPort())) {
+            // given a stream whose chunked request body the client has not ended
+            client.setSoTimeout(20_000);
+            String chunk = Integer.toHexString(firstValue.length()) + "\r\n" + firstValue + "\r\n";
+            client.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + chunk).getBytes(StandardCharsets.US_ASCII));
+            String head = readUntil(client.getInputStream(), firstResponse);
+
+            // when the server stops with a grace longer than the socket timeout
+            Thread stopper = Thread.ofPlatform().name("gateway-test-stop").start(() -> server.stop(LONG_GRACE));
+
+            // then the response ends with etcd's error and the server closes the connection
+            String rest = head + readToEnd(client.getInputStream());
+            stopper.join(Duration.ofSeconds(20));
+            assertThat(stopper.isAlive()).as("stop still running").isFalse();
+            assertThat(rest).contains("{\"error\":{\"grpc_code\":14,\"http_code\":503,"
+                    + "\"message\":\"etcdserver: server stopped\",\"http_status\":\"Service Unavailable\"}}");
+            assertThat(rest).endsWith("\r\n0\r\n\r\n");
+        }
     }
 
     @Test
@@ -171,17 +239,41 @@ class HttpGatewayTest {
         InetSocketAddress bound = server.listenAddresses().getFirst();
         try (Socket client = new Socket(bound.getAddress(), bound.getPort())) {
             client.setSoTimeout(10_000);
-            client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            return new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            try {
+                client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            } catch (SocketException e) {
+                // The server may close before it reads all of a request it rejects, but its response is still there.
+            }
+            return readToEnd(client.getInputStream());
         }
+    }
+
+    /**
+     * Reads until the server closes the connection. A reset after the response counts as the
+     * end, because a server that closes with unread request bytes resets the connection.
+     */
+    private static String readToEnd(InputStream in) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                seen.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+            }
+        } catch (SocketException e) {
+            if (seen.isEmpty()) {
+                throw e;
+            }
+        }
+        return seen.toString();
     }
 
     private static List<Diagnostics.LiveResource> liveWatchStreams(long mark) {
         return Diagnostics.liveSince(mark).stream().filter(r -> r.name().startsWith("watch-stream-")).toList();
     }
 
-    /** Reads from {@code in} until {@code text} has arrived, and fails if the stream ends first. */
-    private static void readUntil(InputStream in, String text) throws IOException {
+    /** Reads from {@code in} until {@code text} has arrived and returns what it read, failing if the stream ends first. */
+    private static String readUntil(InputStream in, String text) throws IOException {
         StringBuilder seen = new StringBuilder();
         byte[] buffer = new byte[4096];
         while (seen.indexOf(text) < 0) {
@@ -191,6 +283,7 @@ class HttpGatewayTest {
             }
             seen.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
         }
+        return seen.toString();
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {

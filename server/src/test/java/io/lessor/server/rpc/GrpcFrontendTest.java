@@ -21,9 +21,14 @@ import io.lessor.server.ServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +111,40 @@ class GrpcFrontendTest {
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
         long leaseId = LeaseGrpc.newBlockingStub(channel).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(5).build()).getID();
         assertThat(leaseId).isPositive();
+    }
+
+    @Test
+    void oversizedMessageLogsNoStackTrace() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger grpcStream = Logger.getLogger(OversizedMessageLog.GRPC_STREAM_LOGGER);
+        grpcStream.addHandler(capture);
+        try {
+            PutRequest huge = PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("huge"))
+                    .setValue(ByteString.copyFrom(new byte[3 * 1024 * 1024])).build();
+
+            assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(huge))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+
+            // grpc-java logs before it sends the status, so a record would be here by now.
+            assertThat(records).isEmpty();
+        } finally {
+            grpcStream.removeHandler(capture);
+        }
     }
 
     private static StreamObserver<LeaseKeepAliveResponse> collect(LinkedBlockingQueue<LeaseKeepAliveResponse> responses,
