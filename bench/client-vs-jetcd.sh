@@ -158,7 +158,8 @@ for round in $(seq 1 "$rounds"); do
     for client in lessor jetcd; do
       name="round$round-$leases-$client"
       start_server "$work/$name.server.log"
-      echo "client-vs-jetcd: round $round, $leases leases, $client (load average $(bench_load_average))"
+      load=$(bench_load_average)
+      echo "client-vs-jetcd: round $round, $leases leases, $client (load average $load)"
       if ! "$java" "${jvm_options[@]}" -cp "$jar" io.lessor.bench.keepalive.Main \
           --client "$client" --endpoint "$endpoint" --leases "$leases" --ttl "$ttl" \
           --settle "$settle" --window "$window" --server-pid "$server_pid" \
@@ -174,9 +175,9 @@ for round in $(seq 1 "$rounds"); do
         echo "# $(wc -l <"$work/$name.log") lines of standard error; the last 50:"
         tail -n 50 "$work/$name.log"
       } >"$results/$name.log"
-      # One JSON object per line, with the round added.
-      python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); r["round"] = int(sys.argv[2]); print(json.dumps(r))' \
-        "$work/result.json" "$round" | tee -a "$results/runs.jsonl"
+      # One JSON object per line, with the round and the load average at the start added.
+      python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); r["round"] = int(sys.argv[2]); r["loadAverage"] = float(sys.argv[3]); print(json.dumps(r))' \
+        "$work/result.json" "$round" "$load" | tee -a "$results/runs.jsonl"
     done
   done
 done

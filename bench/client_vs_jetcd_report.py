@@ -22,8 +22,12 @@ CLIENT_NAMES = {"lessor": "Lessor", "jetcd": "jetcd 0.8.6"}
 
 
 def read_runs(path):
-    """Return the measurements, one dict per JSON line."""
-    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    """Return the measurements, one dict per JSON line, with the CPU per renewal added."""
+    runs = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    for run in runs:
+        if run.get("renewals", 0) > 0:
+            run["cpuMicrosPerRenewal"] = run["cpuMillis"] * 1000 / run["renewals"]
+    return runs
 
 
 def median(runs, field):
@@ -46,10 +50,10 @@ def format_range(runs, field, digits=0):
 
 def main_table(groups, lease_counts):
     lines = [
-        "| leases | client | threads added by the client | CPU % of one core | renewals/s "
-        "| keep-alives ended before close | server CPU % of one core | close() ms "
-        "| threads left 1 s after close | non-daemon threads left |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| leases | client | threads added by the client | CPU % of one core | CPU µs per renewal "
+        "| renewals/s | keep-alives ended before close | server CPU % of one core | close() ms "
+        "| threads left 1 s after close | non-daemon threads left | load average at the start |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for leases in lease_counts:
         for client in CLIENTS:
@@ -60,15 +64,17 @@ def main_table(groups, lease_counts):
             rate_digits = 1 if expected < 10 else 0
             left = format_range(runs, "threadsLeftAfterClose")
             non_daemon = format_range(runs, "nonDaemonLeftAfterClose")
-            lines.append("| {:,} | {} | {} | {} | {} (expected {}) | {} | {} | {} | {} | {} |".format(
+            lines.append("| {:,} | {} | {} | {} | {} | {} (expected {}) | {} | {} | {} | {} | {} | {} |".format(
                 leases, CLIENT_NAMES[client],
                 format_range(runs, "threadsAdded"),
                 format_range(runs, "cpuPercentOfCore", 1),
+                format_range(runs, "cpuMicrosPerRenewal", 1),
                 format_range(runs, "renewalsPerSecond", rate_digits), format_number(expected, rate_digits),
                 format_range(runs, "endedBeforeClose"),
                 format_range(runs, "serverCpuPercentOfCore", 1),
                 format_range(runs, "closeMillis", 1),
-                left, non_daemon))
+                left, non_daemon,
+                format_range(runs, "loadAverage", 2)))
     return "\n".join(lines)
 
 
@@ -136,8 +142,11 @@ def render_section(args, runs):
         "differ. Threads are live platform threads of the JVM (virtual threads are not counted, "
         "their carrier threads are): the most seen in the window minus the count before the "
         "grants and the client started. CPU is the process's CPU time in the window (every "
-        "thread, GC and JIT included) per second of wall-clock time. The expected renewal rate "
-        "is leases / (TTL / 3). A keep-alive that ended before close means the client gave up "
+        "thread, GC and JIT included) per second of wall-clock time. CPU per renewal is the "
+        "same CPU time divided by the renewals read in the window, which depends less on the "
+        "machine's load than the percentage does. The expected renewal rate "
+        "is leases / (TTL / 3). The load average is the machine's 1-minute load when the run "
+        "started. A keep-alive that ended before close means the client gave up "
         "on a lease (not renewed within its TTL or its first-response timeout). Server CPU is "
         "the server process's CPU time in the same window. Threads left are counted 1 s after "
         "`close()` returned, against the same baseline.",

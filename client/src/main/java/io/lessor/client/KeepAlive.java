@@ -14,10 +14,15 @@ import java.util.concurrent.Flow;
  * <ul>
  *   <li>blocking, on a virtual thread: {@link #next()} or {@link #poll(Duration)}, which throw
  *       {@link KeepAliveEndedException} once it has ended and the buffer is empty;
- *   <li>as a {@link Flow.Publisher}, which takes one subscriber and delivers on a virtual thread
- *       of its own: {@code onComplete} when the end is {@link KeepAliveEnd.Reason#CONTEXT_DONE}
- *       or {@link KeepAliveEnd.Reason#CLIENT_CLOSED}, else {@code onError} with a
- *       {@link KeepAliveEndedException}.
+ *   <li>as a {@link Flow.Publisher}, which takes one subscriber: {@code onComplete} when the
+ *       end is {@link KeepAliveEnd.Reason#CONTEXT_DONE} or
+ *       {@link KeepAliveEnd.Reason#CLIENT_CLOSED}, else {@code onError} with a
+ *       {@link KeepAliveEndedException}. The end goes out whether or not the subscriber has
+ *       requested more. The signals of every keep-alive of a client come from one delivery
+ *       thread that they share, so keep {@code onNext} short: a subscriber that blocks delays
+ *       the responses of the other keep-alives, though not their renewals. A subscriber that
+ *       throws gets nothing more. The client's {@code close()} waits up to a second for the
+ *       ends to go out.
  * </ul>
  *
  * <pre>{@code
@@ -28,8 +33,8 @@ import java.util.concurrent.Flow;
  * }
  * }</pre>
  *
- * <p>Back-pressure: the lease is renewed at its own pace, a third of its TTL after each response,
- * whether or not anyone reads. Responses wait in a buffer of
+ * <p>Back-pressure: the lease is renewed at its own pace, a third of its TTL after each answered
+ * renewal was sent, whether or not anyone reads. Responses wait in a buffer of
  * {@link io.lessor.client.lease.KeepAliveConfig#bufferSize()} entries; when it is full, new
  * responses are dropped and counted in {@link #dropped()}, and the renewals go on.
  *

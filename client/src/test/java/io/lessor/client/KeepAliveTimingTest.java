@@ -93,6 +93,42 @@ class KeepAliveTimingTest {
 
     @ParameterizedTest
     @EnumSource(Server.class)
+    void renewalPeriodCountsFromSend(Server server) throws Exception {
+        ManualClock clock = new ManualClock();
+        SentRenewals sent = new SentRenewals(clock::nanoTime);
+        HeldResponses held = new HeldResponses();
+        try (Client client = Client.builder().endpoints(servers.endpoint(server)).clock(clock)
+                .interceptors(sent, held).build();
+                CancelableContext ctx = Context.root(clock).withCancel()) {
+            long id = client.lease().grant(ctx, 6).getID();
+            KeepAlive keepAlive = client.lease().keepAlive(ctx, id);
+            awaitStarted(clock, List.of(keepAlive));
+            for (int i = 0; i < 3; i++) {
+                step(clock, sent, List.of(keepAlive));
+            }
+
+            // Given the renewal sent at 2 s, whose response arrives half a second later,
+            held.holdNext();
+            clock.advance(STEP);
+            assertThat(held.awaitHeld(Duration.ofSeconds(5))).isTrue();
+            clock.advance(STEP);
+            assertThat(clock.awaitPendingTimers(LOOP_TIMERS, Duration.ofSeconds(5))).isTrue();
+            held.release();
+            awaitAnswered(sent, List.of(keepAlive));
+            // when the clock goes on to 6.5 s,
+            for (int i = 0; i < 8; i++) {
+                step(clock, sent, List.of(keepAlive));
+            }
+
+            // then the next renewals are due 2 s after the send at 2 s, not after the response.
+            assertThat(sent.times(id)).containsExactly(0L, Duration.ofSeconds(2).toNanos(),
+                    Duration.ofSeconds(4).toNanos(), Duration.ofSeconds(6).toNanos());
+            client.lease().revoke(ctx, id);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
     void unreadSubscriberKeepsRenewalRate(Server server) throws Exception {
         ManualClock clock = new ManualClock();
         SentRenewals sent = new SentRenewals(clock::nanoTime);

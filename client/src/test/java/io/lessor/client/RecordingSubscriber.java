@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A Flow subscriber that records what it receives and requests {@code initialRequest} items on
  * subscribe; tests request more through {@link #subscription()}.
  */
-final class RecordingSubscriber<T> implements Flow.Subscriber<T> {
+class RecordingSubscriber<T> implements Flow.Subscriber<T> {
 
     final List<T> items = new CopyOnWriteArrayList<>();
     final AtomicReference<Throwable> error = new AtomicReference<>();

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The end goes out without demand, as Flow allows, so a subscriber that stops requesting cannot
  * keep the thread once the owner has ended.
  *
- * <p>Internal to the client, shared by the watch and the keep-alive publishers.
+ * <p>Internal to the client: the watch publisher delivers through it. The keep-alive publisher
+ * uses only {@link #reject}, because its subscribers share one delivery thread per client.
  *
  * @param <T> the item type
  * @param <E> the owner's end, read under the lock and turned into a signal outside it

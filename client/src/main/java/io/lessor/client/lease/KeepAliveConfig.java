@@ -8,8 +8,8 @@ import java.util.Objects;
  * where it has a value.
  *
  * @param sendPeriod how often the send loop looks for leases due for renewal (default 500 ms, as
- *     etcd's Go client). A lease is renewed a third of its TTL after its last response, rounded
- *     up to this period
+ *     etcd's Go client). A lease is renewed a third of its TTL after the renewal that last got a
+ *     response was sent, rounded up to this period
  * @param deadlinePeriod how often the deadline loop looks for leases not renewed within their
  *     TTL (default 500 ms)
  * @param bufferSize the maximum of responses a subscription holds for its reader (default 16,

@@ -9,12 +9,14 @@ import io.grpc.stub.MetadataUtils;
 import io.lessor.api.LeaseGrpc;
 import io.lessor.api.LeaseKeepAliveRequest;
 import io.lessor.api.LeaseKeepAliveResponse;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.ArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One LeaseKeepAlive stream. gRPC's callbacks only queue what arrives; the receive loop takes
- * it from the queue, so no keep-alive work runs on gRPC's threads.
+ * One LeaseKeepAlive stream. gRPC's callbacks only append what arrives to a list, so no
+ * keep-alive work runs on gRPC's threads. The receive loop takes the whole list at each wake-up,
+ * so the hand-over costs one wake-up per batch of responses, not one per response.
  */
 final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequest, LeaseKeepAliveResponse> {
 
@@ -25,11 +27,15 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
      */
     static final Metadata.Key<String> HAS_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
 
-    /** The last event of a stream: its final status, OK when the server completed it. */
-    record Closed(Status status) {
-    }
-
-    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    // @GuardedBy("lock"): the responses not yet taken, in the order they arrived.
+    private ArrayList<LeaseKeepAliveResponse> incoming = new ArrayList<>();
+    // @GuardedBy("lock"): the final status, once the stream has closed.
+    private Status closedStatus;
+    // @GuardedBy("lock"): whether the receive loop waits in takeBatch, so that only then does an
+    // arrival signal it.
+    private boolean waiting;
     private volatile ClientCallStreamObserver<LeaseKeepAliveRequest> requests;
     private volatile boolean cancelled;
 
@@ -41,9 +47,9 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
         KeepAliveStream stream = new KeepAliveStream();
         Metadata headers = new Metadata();
         headers.put(HAS_LEADER, "true");
-        // The callbacks below only add to an unbounded queue, which does not block, so they run
-        // on the transport's thread instead of costing the channel's executor (a new virtual
-        // thread per task) a task per batch of responses.
+        // The callbacks below only add to an unbounded list, under a lock held for an O(1) step,
+        // so they run on the transport's thread instead of costing the channel's executor (a new
+        // virtual thread per task) a task per batch of responses.
         LeaseGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withExecutor(Runnable::run)
@@ -58,41 +64,93 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
 
     @Override
     public void onNext(LeaseKeepAliveResponse response) {
-        events.add(response);
+        lock.lock();
+        try {
+            incoming.add(response);
+            if (waiting) {
+                waiting = false;
+                arrived.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void onError(Throwable failure) {
-        events.add(new Closed(Status.fromThrowable(failure)));
+        close(Status.fromThrowable(failure));
     }
 
     @Override
     public void onCompleted() {
-        events.add(new Closed(Status.OK));
+        close(Status.OK);
+    }
+
+    private void close(Status status) {
+        lock.lock();
+        try {
+            if (closedStatus == null) {
+                closedStatus = status;
+            }
+            arrived.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Sends a renewal of {@code leaseId}. Callers serialize sends, as gRPC requires; a send on a
+     * Sends a renewal request. Callers serialize sends, as gRPC requires; a send on a
      * stream that has closed is dropped by gRPC, and one after {@link #cancel()} is skipped here.
      */
-    void send(long leaseId) {
+    void send(LeaseKeepAliveRequest request) {
         if (cancelled) {
             return;
         }
         try {
-            requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(leaseId).build());
+            requests.onNext(request);
         } catch (IllegalStateException closedMeanwhile) {
-            // gRPC closed the call after a failure; the receive loop takes the Closed event and reopens.
+            // gRPC closed the call after a failure, so the receive loop reads the closed status and reopens.
         }
     }
 
     /**
-     * Returns the next response, or the {@link Closed} event that ends the stream.
+     * Waits until responses have arrived or the stream has closed, and returns every response
+     * that arrived since the last call, in order. The caller passes an empty list, which
+     * receives the responses that arrive from then on, so that the two lists take turns and a
+     * batch allocates nothing.
      *
+     * @param spare an empty list, which this stream keeps
+     * @return the responses, or null once the stream has closed and every response was taken;
+     *     {@link #closedStatus()} then returns why it closed
      * @throws InterruptedException if the thread is interrupted while it waits
      */
-    Object take() throws InterruptedException {
-        return events.take();
+    ArrayList<LeaseKeepAliveResponse> takeBatch(ArrayList<LeaseKeepAliveResponse> spare) throws InterruptedException {
+        lock.lock();
+        try {
+            while (incoming.isEmpty() && closedStatus == null) {
+                waiting = true;
+                arrived.await();
+            }
+            waiting = false;
+            if (incoming.isEmpty()) {
+                return null;
+            }
+            ArrayList<LeaseKeepAliveResponse> batch = incoming;
+            incoming = spare;
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the status the stream closed with, or null while it is open. */
+    Status closedStatus() {
+        lock.lock();
+        try {
+            return closedStatus;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Cancels the stream, which resets it on the server too; does nothing if it has closed. */

@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -22,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber of a lease's keep-alive: a bounded buffer of responses that the receive loop
- * fills without ever blocking, and the end, set once.
+ * fills without ever blocking, and the end, set once. A Flow subscriber reads the buffer through
+ * the client's {@link FlowDelivery}, which this subscription schedules whenever it has something
+ * to deliver.
  */
 final class KeepAliveSubscription implements KeepAlive {
 
@@ -30,6 +31,7 @@ final class KeepAliveSubscription implements KeepAlive {
 
     private final long leaseId;
     private final int capacity;
+    private final FlowDelivery delivery;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // @GuardedBy("lock")
@@ -37,14 +39,18 @@ final class KeepAliveSubscription implements KeepAlive {
     // Written under `lock`; volatile so end() reads it without the lock.
     private volatile KeepAliveEnd end;
     private final Signal done = Signal.create();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    // Written under `lock`; volatile so received() and dropped() read them without it.
+    private volatile long received;
+    private volatile long dropped;
     private final AtomicBoolean publisherTaken = new AtomicBoolean();
     private volatile Registration contextWatch;
+    // @GuardedBy("lock"): the Flow subscriber's state, or null while it has none.
+    private FlowSide flow;
 
-    KeepAliveSubscription(long leaseId, int capacity) {
+    KeepAliveSubscription(long leaseId, int capacity, FlowDelivery delivery) {
         this.leaseId = leaseId;
         this.capacity = capacity;
+        this.delivery = delivery;
     }
 
     @Override
@@ -71,14 +77,15 @@ final class KeepAliveSubscription implements KeepAlive {
      *     the subscription has ended
      */
     boolean offer(LeaseKeepAliveResponse response) {
+        boolean schedule;
         lock.lock();
         try {
             if (end != null) {
                 return false;
             }
-            received.incrementAndGet();
+            received++;
             if (buffer.size() >= capacity) {
-                long total = dropped.incrementAndGet();
+                long total = ++dropped;
                 if (total == 1 || Long.bitCount(total) == 1) {
                     // Logged at 1, 2, 4, 8, ... drops, so a reader that never reads cannot flood the log.
                     log.warn("keep-alive response dropped: buffer full, lease-id={} buffer-size={} dropped-total={}",
@@ -88,10 +95,15 @@ final class KeepAliveSubscription implements KeepAlive {
             }
             buffer.add(response);
             changed.signalAll();
-            return true;
+            // A subscriber that has requested nothing gets no delivery, so nothing is scheduled for it.
+            schedule = flow != null && flow.demand > 0 && flow.markScheduled();
         } finally {
             lock.unlock();
         }
+        if (schedule) {
+            delivery.schedule(this);
+        }
+        return true;
     }
 
     /**
@@ -101,6 +113,7 @@ final class KeepAliveSubscription implements KeepAlive {
      * @return {@code true} if this call ended it
      */
     boolean finish(KeepAliveEnd.Reason reason, Throwable cause) {
+        boolean schedule;
         lock.lock();
         try {
             if (end != null) {
@@ -108,6 +121,7 @@ final class KeepAliveSubscription implements KeepAlive {
             }
             end = new KeepAliveEnd(reason, cause);
             changed.signalAll();
+            schedule = flow != null && flow.markScheduled();
         } finally {
             lock.unlock();
         }
@@ -116,6 +130,9 @@ final class KeepAliveSubscription implements KeepAlive {
             watch.stop();
         }
         done.fire();
+        if (schedule) {
+            delivery.schedule(this);
+        }
         return true;
     }
 
@@ -172,12 +189,12 @@ final class KeepAliveSubscription implements KeepAlive {
 
     @Override
     public long received() {
-        return received.get();
+        return received;
     }
 
     @Override
     public long dropped() {
-        return dropped.get();
+        return dropped;
     }
 
     @Override
@@ -188,56 +205,158 @@ final class KeepAliveSubscription implements KeepAlive {
                     "the keep-alive of lease %016x already has a subscriber; it takes one", leaseId)));
             return;
         }
-        new Pump(subscriber).start(String.format("lessor-keepalive-publisher-%016x", leaseId));
+        lock.lock();
+        try {
+            flow = new FlowSide(subscriber);
+            flow.markScheduled();
+        } finally {
+            lock.unlock();
+        }
+        // The first delivery is onSubscribe.
+        delivery.schedule(this);
     }
 
     /**
-     * Delivers buffered responses to a Flow subscriber as it requests them, on a virtual thread
-     * that exits when the keep-alive has ended and its end is delivered, or when the subscriber
-     * cancels. Every subscription ends at the latest when its client closes, so the thread
-     * never outlives the client.
+     * Delivers to the Flow subscriber what is due: onSubscribe first, then the requested
+     * responses, and the end once it has come, which goes out without demand, as Flow allows.
+     * Returns when nothing more is due, or when the subscriber has cancelled, made an invalid
+     * request or thrown. Runs on one thread at a time: the one that {@link FlowDelivery} runs
+     * it on after this subscription scheduled itself.
      */
-    private final class Pump extends FlowPump<LeaseKeepAliveResponse, KeepAliveEnd> {
+    void deliver() {
+        FlowSide side;
+        lock.lock();
+        try {
+            side = flow;
+        } finally {
+            lock.unlock();
+        }
+        Flow.Subscriber<? super LeaseKeepAliveResponse> subscriber = side.subscriber;
+        try {
+            if (!side.subscribed) {
+                side.subscribed = true;
+                subscriber.onSubscribe(side);
+            }
+            while (true) {
+                LeaseKeepAliveResponse item = null;
+                KeepAliveEnd ended = null;
+                boolean invalid = false;
+                lock.lock();
+                try {
+                    if (side.cancelled || side.terminated) {
+                        side.scheduled = false;
+                        return;
+                    }
+                    if (side.invalidRequest) {
+                        invalid = true;
+                        side.terminated = true;
+                    } else if (end != null && (side.demand == 0 || buffer.isEmpty())) {
+                        // Once the keep-alive has ended, only responses already requested go out
+                        // before the end. The rest are stale, so they count as dropped.
+                        dropped += buffer.size();
+                        buffer.clear();
+                        ended = end;
+                        side.terminated = true;
+                    } else if (side.demand > 0 && !buffer.isEmpty()) {
+                        item = buffer.poll();
+                        side.demand--;
+                    } else {
+                        side.scheduled = false;
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
 
-        Pump(Flow.Subscriber<? super LeaseKeepAliveResponse> subscriber) {
-            super(lock, changed, subscriber);
+                if (invalid) {
+                    subscriber.onError(new IllegalArgumentException("Flow.Subscription.request needs a positive count"));
+                    return;
+                }
+                if (ended != null) {
+                    boolean normal = ended.reason() == KeepAliveEnd.Reason.CONTEXT_DONE
+                            || ended.reason() == KeepAliveEnd.Reason.CLIENT_CLOSED;
+                    if (normal) {
+                        subscriber.onComplete();
+                    } else {
+                        subscriber.onError(new KeepAliveEndedException(leaseId, ended));
+                    }
+                    return;
+                }
+                subscriber.onNext(item);
+            }
+        } catch (RuntimeException | Error e) {
+            // A subscriber that throws has broken the Flow contract, so delivery to it stops,
+            // and the shared delivery thread goes on with the others.
+            lock.lock();
+            try {
+                side.terminated = true;
+                side.scheduled = false;
+            } finally {
+                lock.unlock();
+            }
+            log.warn("keep-alive subscriber failed, delivery stopped: lease-id={}", String.format("%016x", leaseId), e);
+        }
+    }
+
+    /**
+     * The state of the one Flow subscriber, guarded by the subscription's lock except where a
+     * field says otherwise.
+     */
+    private final class FlowSide implements Flow.Subscription {
+
+        final Flow.Subscriber<? super LeaseKeepAliveResponse> subscriber;
+        /** Whether onSubscribe went out; read and written only by the delivering thread. */
+        boolean subscribed;
+        long demand;
+        boolean cancelled;
+        /** Set by a request of zero or fewer items, which Flow treats as an error. */
+        boolean invalidRequest;
+        /** Whether the end, or an error, went out, after which nothing more is delivered. */
+        boolean terminated;
+        /** Whether the subscription is queued for delivery or being delivered. */
+        boolean scheduled;
+
+        FlowSide(Flow.Subscriber<? super LeaseKeepAliveResponse> subscriber) {
+            this.subscriber = subscriber;
+        }
+
+        /** Marks the subscription scheduled and returns true, unless it was scheduled already. */
+        boolean markScheduled() {
+            assert lock.isHeldByCurrentThread();
+            if (scheduled || terminated || cancelled) {
+                return false;
+            }
+            scheduled = true;
+            return true;
         }
 
         @Override
-        protected boolean hasItem() {
-            return !buffer.isEmpty();
+        public void request(long n) {
+            boolean schedule;
+            lock.lock();
+            try {
+                if (n <= 0) {
+                    invalidRequest = true;
+                } else {
+                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                }
+                schedule = markScheduled();
+            } finally {
+                lock.unlock();
+            }
+            if (schedule) {
+                delivery.schedule(KeepAliveSubscription.this);
+            }
         }
 
         @Override
-        protected LeaseKeepAliveResponse takeItem() {
-            return buffer.poll();
-        }
-
-        @Override
-        protected boolean endDue(long demand) {
-            // Once the keep-alive has ended, only responses already requested go out before the end.
-            return end != null && (demand == 0 || buffer.isEmpty());
-        }
-
-        @Override
-        protected KeepAliveEnd takeEnd() {
-            // Responses the subscriber has not requested are stale once the keep-alive has
-            // ended, so they count as dropped.
-            dropped.addAndGet(buffer.size());
-            buffer.clear();
-            return end;
-        }
-
-        @Override
-        protected Throwable failure(KeepAliveEnd ended) {
-            boolean normal = ended.reason() == KeepAliveEnd.Reason.CONTEXT_DONE
-                    || ended.reason() == KeepAliveEnd.Reason.CLIENT_CLOSED;
-            return normal ? null : new KeepAliveEndedException(leaseId, ended);
-        }
-
-        @Override
-        protected void subscriberFailed(Throwable failure) {
-            log.warn("keep-alive subscriber failed, delivery stopped: lease-id={}", String.format("%016x", leaseId), failure);
+        public void cancel() {
+            lock.lock();
+            try {
+                cancelled = true;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

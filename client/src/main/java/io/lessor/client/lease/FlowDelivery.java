@@ -1,0 +1,169 @@
+package io.lessor.client.lease;
+
+import io.lessor.context.Context;
+import io.lessor.context.Worker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that delivers keep-alive responses and ends to the Flow subscribers of a
+ * client's keep-alives. A subscription with something to deliver is queued once, and the thread
+ * delivers what is due to it. So no lease has a thread of its own, and a subscriber that stops
+ * requesting holds no thread.
+ *
+ * <pre>
+ *   NEW ──start──▶ RUNNING ──close──▶ CLOSING ──queue empty──▶ STOPPED
+ *    └──────────────────────close──────────────────────────────▲
+ * </pre>
+ *
+ * <p>Outside RUNNING and CLOSING, such as for a keep-alive that ended before the loops started
+ * or after the client closed, a subscription is delivered on a virtual thread of its own, which
+ * exits as soon as nothing is due.
+ *
+ * <p>Thread-safety: every method may be called from any thread.
+ */
+final class FlowDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(FlowDelivery.class);
+
+    private enum State { NEW, RUNNING, CLOSING, STOPPED }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    // @GuardedBy("lock"): the subscriptions with something to deliver. Each is queued at most
+    // once, because a subscription schedules itself only while it is not scheduled.
+    private ArrayDeque<KeepAliveSubscription> queue = new ArrayDeque<>();
+    // @GuardedBy("lock")
+    private State state = State.NEW;
+    // @GuardedBy("lock"): whether the thread waits for work. Only then does a schedule signal it.
+    private boolean waiting;
+    // @GuardedBy("lock")
+    private Worker worker;
+    // The delivery thread, set when it starts, so that close() called from a subscriber does not
+    // wait for the thread that runs it.
+    private volatile Thread thread;
+
+    /** Starts the delivery thread under {@code parent}, unless it has started or closed. */
+    void start(Context parent) {
+        lock.lock();
+        try {
+            if (state == State.NEW) {
+                state = State.RUNNING;
+                worker = Worker.start(parent, "lessor-keepalive-deliver", this::run);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues {@code subscription} for delivery. Its owner calls this once per period in which it
+     * has something to deliver, so the queue holds each subscription at most once.
+     */
+    void schedule(KeepAliveSubscription subscription) {
+        lock.lock();
+        try {
+            if (state == State.RUNNING || state == State.CLOSING) {
+                queue.add(subscription);
+                if (waiting) {
+                    waiting = false;
+                    changed.signalAll();
+                }
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        deliverAlone(subscription);
+    }
+
+    /**
+     * Lets the thread deliver what is queued, such as the ends of the subscriptions that the
+     * client's close() has just ended, then stops it, waiting up to {@code grace} for each step.
+     * What is still queued after that goes out on threads of its own.
+     */
+    void close(Duration grace) {
+        Worker running = null;
+        lock.lock();
+        try {
+            if (state == State.NEW) {
+                state = State.STOPPED;
+            } else if (state == State.RUNNING) {
+                state = State.CLOSING;
+                changed.signalAll();
+            }
+            if (Thread.currentThread() == thread) {
+                // Called by a subscriber: the thread stops by itself once the queue is empty.
+                return;
+            }
+            running = worker;
+            long leftNanos = grace.toNanos();
+            while (state != State.STOPPED && leftNanos > 0) {
+                leftNanos = changed.awaitNanos(leftNanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        if (running != null && !running.stop(grace)) {
+            log.warn("keep-alive delivery thread did not stop, a subscriber blocks it: waited-ms={}", grace.toMillis());
+        }
+    }
+
+    private void run(Context ctx) throws InterruptedException {
+        thread = Thread.currentThread();
+        ArrayDeque<KeepAliveSubscription> batch = new ArrayDeque<>();
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    while (queue.isEmpty()) {
+                        if (state == State.CLOSING) {
+                            return;
+                        }
+                        waiting = true;
+                        changed.await();
+                    }
+                    // The two queues take turns, so that delivering a batch holds no lock.
+                    ArrayDeque<KeepAliveSubscription> full = queue;
+                    queue = batch;
+                    batch = full;
+                } finally {
+                    lock.unlock();
+                }
+                KeepAliveSubscription next;
+                while ((next = batch.poll()) != null) {
+                    next.deliver();
+                }
+            }
+        } finally {
+            ArrayDeque<KeepAliveSubscription> left;
+            lock.lock();
+            try {
+                state = State.STOPPED;
+                waiting = false;
+                left = queue;
+                left.addAll(batch);
+                queue = new ArrayDeque<>();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            // Stopped by an interrupt: nothing queued is lost.
+            for (KeepAliveSubscription subscription : left) {
+                deliverAlone(subscription);
+            }
+        }
+    }
+
+    private static void deliverAlone(KeepAliveSubscription subscription) {
+        Thread.ofVirtual()
+                .name(String.format("lessor-keepalive-publisher-%016x", subscription.leaseId()))
+                .start(subscription::deliver);
+    }
+}
