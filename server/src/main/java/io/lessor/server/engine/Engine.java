@@ -120,7 +120,16 @@ public interface Engine extends AutoCloseable {
      * @throws io.lessor.server.EtcdException {@link io.lessor.server.EtcdError#COMPACTED} if
      *     {@code fromRevision} is at or below the compacted revision
      */
-    List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions);
+    default List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions) {
+        return events(fromRevision, toRevision, maxRevisions, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads events as {@link #events(long, long, int)} does, and also stops after the revision
+     * that takes the stored size of the events read to {@code maxBytes} or more. It returns at
+     * least one revision when there is one in the range.
+     */
+    List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions, long maxBytes);
 
     /** Returns the newest durable revision. */
     long revision();

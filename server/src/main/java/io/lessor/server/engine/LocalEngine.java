@@ -401,8 +401,9 @@ public final class LocalEngine implements Engine {
      * Reads the events of durable revisions from {@code fromRevision} to {@code toRevision}, at
      * most {@code maxRevisions} of them; see {@link MvccStore#events}.
      */
-    public java.util.List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions) {
-        return mvcc.events(fromRevision, toRevision, maxRevisions);
+    public java.util.List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions,
+            long maxBytes) {
+        return mvcc.events(fromRevision, toRevision, maxRevisions, maxBytes);
     }
 
     /** Removes a listener added with {@link #addRevisionListener}. */

@@ -230,10 +230,12 @@ public final class MvccStore {
      * starts in the past, or to fill the gap before a new listener's first call.
      *
      * @param maxRevisions stop after this many revisions that changed keys
+     * @param maxBytes stop after the revision that takes the stored size of the records read to
+     *     this or more
      * @throws io.lessor.server.EtcdException {@code COMPACTED} if {@code fromRevision} is at or
      *     below the compacted revision, as etcd refuses such a watch
      */
-    public List<RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions) {
+    public List<RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions, long maxBytes) {
         long last = Math.min(toRevision, publishedRevision);
         long compacted = compactedRevision;
         if (fromRevision <= compacted) {
@@ -242,6 +244,8 @@ public final class MvccStore {
         List<RevisionEvents> revisions = new ArrayList<>();
         List<Event> events = new ArrayList<>();
         long[] current = {0};
+        // The stored bytes of the records read, as a cheap measure of the events' size.
+        long[] bytesRead = {0};
         storage.scanKv(KvCodec.revisionKey(fromRevision, 0), (key, value) -> {
             long main = KvCodec.mainRevision(key);
             if (main != current[0] && !events.isEmpty()) {
@@ -251,7 +255,12 @@ public final class MvccStore {
             if (main > last || revisions.size() >= maxRevisions) {
                 return false;
             }
+            if (main != current[0] && bytesRead[0] >= maxBytes) {
+                // Only between revisions, so that a revision's events are never split.
+                return false;
+            }
             current[0] = main;
+            bytesRead[0] += key.length + value.length;
             KvCodec.Record record = KvCodec.decode(key, value);
             events.add(new Change(record.kv(), previousValue(record.kv().getKey(), main - 1), record.tombstone()).toEvent());
             return true;

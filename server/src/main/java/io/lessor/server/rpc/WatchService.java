@@ -61,6 +61,11 @@ final class WatchService extends WatchGrpc.WatchImplBase {
         call.setOnReadyHandler(watches::wakeUp);
         call.setOnCancelHandler(end);
         call.setOnCloseHandler(end);
+        // Requests are read one at a time, and only while the stream has room for the responses
+        // they cause, so a client that never reads cannot make the server queue without bound.
+        call.disableAutoRequest();
+        watches.onReadingResumed(() -> call.request(1));
+        call.request(1);
         return new StreamObserver<>() {
             @Override
             public void onNext(WatchRequest request) {
@@ -70,6 +75,9 @@ final class WatchService extends WatchGrpc.WatchImplBase {
                     case PROGRESS_REQUEST -> watches.requestProgress();
                     // etcd ignores a request of no known kind and keeps the stream.
                     case REQUESTUNION_NOT_SET -> { }
+                }
+                if (watches.acceptsMoreRequests()) {
+                    call.request(1);
                 }
             }
 

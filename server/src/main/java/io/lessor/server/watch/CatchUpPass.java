@@ -18,19 +18,24 @@ final class CatchUpPass {
     private final long upTo;
     private final EventCopies copies;
     private final int revisionsPerRead;
+    private final long bytesPerRead;
     /** The next revision to read. */
     private long position;
 
     /**
      * Creates a pass that reads from the earliest batch start, but not below
-     * {@code firstReadable}, through {@code upTo}, {@code revisionsPerRead} revisions per
-     * storage read.
+     * {@code firstReadable}, through {@code upTo}. Each storage read stops after
+     * {@code revisionsPerRead} revisions or after the revision that reaches {@code bytesPerRead}
+     * stored bytes, so that a history of large revisions is not read far past what the batches
+     * can take.
      */
-    CatchUpPass(List<CatchUpBatch> batches, long firstReadable, long upTo, int revisionsPerRead, EventCopies copies) {
+    CatchUpPass(List<CatchUpBatch> batches, long firstReadable, long upTo, int revisionsPerRead, long bytesPerRead,
+            EventCopies copies) {
         this.batches = batches;
         this.upTo = upTo;
         this.copies = copies;
         this.revisionsPerRead = revisionsPerRead;
+        this.bytesPerRead = bytesPerRead;
         long start = Long.MAX_VALUE;
         for (CatchUpBatch batch : batches) {
             start = Math.min(start, Math.max(batch.fromRevision(), firstReadable));
@@ -57,13 +62,14 @@ final class CatchUpPass {
     boolean readRound(Engine engine, int maxRevisions) {
         int read = 0;
         while (!isFinished() && read < maxRevisions) {
-            List<MvccStore.RevisionEvents> revisions = engine.events(position, upTo, revisionsPerRead);
+            List<MvccStore.RevisionEvents> revisions = engine.events(position, upTo, revisionsPerRead, bytesPerRead);
             for (CatchUpBatch batch : batches) {
                 for (MvccStore.RevisionEvents revision : revisions) {
                     batch.offer(revision, copies);
                 }
             }
-            position = revisions.size() < revisionsPerRead ? upTo + 1 : revisions.getLast().revision() + 1;
+            // A read may stop early on its byte bound, so only an empty read ends the history.
+            position = revisions.isEmpty() ? upTo + 1 : revisions.getLast().revision() + 1;
             read += Math.max(1, revisions.size());
         }
         return isFinished();

@@ -337,6 +337,20 @@ public final class WatchHub implements RevisionListener {
         watcher.state = Watcher.State.CANCELED;
     }
 
+    /** Returns how many responses wait in the queues of the open streams, for monitoring and tests. */
+    public int queuedResponses() {
+        lock.lock();
+        try {
+            int total = 0;
+            for (WatchStream stream : live) {
+                total += stream.queuedResponses();
+            }
+            return total;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns a header with this member's ids and term, at {@code revision}. */
     ResponseHeader header(long revision) {
         return headerTemplate.toBuilder().setRevision(revision).build();

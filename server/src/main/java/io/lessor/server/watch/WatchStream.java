@@ -95,6 +95,14 @@ public final class WatchStream {
     /** How many responses the worker takes from the queue per turn of the hub's lock. */
     private static final int RESPONSES_PER_TAKE = 64;
 
+    /**
+     * The control responses (created, canceled, progress and the like) that may wait in the queue
+     * before the stream stops reading its client's requests. etcd 3.4 stops reading a stream
+     * whose 16-slot control buffer is full, so a client that sends requests and never reads the
+     * responses fills its transport's flow-control window instead of the server's memory.
+     */
+    public static final int MAX_QUEUED_CONTROL_RESPONSES = 16;
+
     private final WatchHub hub;
     private final WatchOutbound outbound;
     private final long number;
@@ -115,6 +123,14 @@ public final class WatchStream {
     private boolean closed;
     // @GuardedBy("hub.lock"): the revision whose fan-out last queued for this stream, so the hub wakes it once.
     long touchedAtRevision;
+    // @GuardedBy("hub.lock"): queued responses that belong to no watcher's events.
+    private int queuedControlResponses;
+    // @GuardedBy("hub.lock"): acceptsMoreRequests() returned false, and reading has not resumed.
+    private boolean readingPaused;
+    // Runs outside the lock when reading may resume after a pause.
+    private volatile Runnable resumeReading = () -> { };
+    // Worker thread only: takeQueued() ended a pause, so resumeReading must run after the lock.
+    private boolean resumePending;
 
     // Worker thread only: responses taken from the queue and not sent yet, oldest first.
     private final ArrayDeque<QueuedResponse> inHand = new ArrayDeque<>();
@@ -237,6 +253,32 @@ public final class WatchStream {
         wakeUp();
     }
 
+    /** Sets what runs when this stream reads requests again after a pause. */
+    public void onReadingResumed(Runnable resume) {
+        resumeReading = resume;
+    }
+
+    /**
+     * Returns whether the caller may read the client's next request. While too many control
+     * responses wait to be sent, it returns {@code false}, and the stream runs the action given
+     * to {@link #onReadingResumed} once enough of them have left. A closed stream reads no more.
+     */
+    public boolean acceptsMoreRequests() {
+        hub.lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (queuedControlResponses < MAX_QUEUED_CONTROL_RESPONSES) {
+                return true;
+            }
+            readingPaused = true;
+            return false;
+        } finally {
+            hub.lock.unlock();
+        }
+    }
+
     /** Wakes the worker: the transport became ready, or responses were queued. */
     public void wakeUp() {
         wake.fire();
@@ -258,6 +300,7 @@ public final class WatchStream {
             }
             watchers.clear();
             queue.clear();
+            queuedControlResponses = 0;
         } finally {
             hub.lock.unlock();
         }
@@ -274,6 +317,12 @@ public final class WatchStream {
         } finally {
             hub.lock.unlock();
         }
+    }
+
+    /** Returns how many responses wait in the queue, not yet taken by the worker. */
+    int queuedResponses() {
+        assert hub.lock.isHeldByCurrentThread();
+        return queue.size();
     }
 
     /** Returns the serialized size of the events queued and not yet sent, as the watchers' bounds count it. */
@@ -400,6 +449,10 @@ public final class WatchStream {
                 } finally {
                     hub.lock.unlock();
                 }
+                if (resumePending) {
+                    resumePending = false;
+                    resumeReading.run();
+                }
                 if (inHand.isEmpty()) {
                     break;
                 }
@@ -441,10 +494,16 @@ public final class WatchStream {
                 break;
             }
             Watcher watcher = next.watcher;
-            if (watcher != null && watcher.queued == next) {
+            if (watcher == null) {
+                queuedControlResponses--;
+            } else if (watcher.queued == next) {
                 watcher.queued = null;
             }
             inHand.add(next);
+        }
+        if (readingPaused && queuedControlResponses < MAX_QUEUED_CONTROL_RESPONSES) {
+            readingPaused = false;
+            resumePending = true;
         }
         return true;
     }
@@ -602,7 +661,8 @@ public final class WatchStream {
                 batch.addCompactedRevision(compacted, putsAt(batch.watcher(), compacted), copies);
             }
         }
-        return new CatchUpPass(batches, Math.max(compacted + 1, 1), upTo, maxRevisions, copies);
+        return new CatchUpPass(batches, Math.max(compacted + 1, 1), upTo, maxRevisions,
+                hub.config().maxPendingBytesPerWatcher(), copies);
     }
 
     /**
@@ -714,6 +774,9 @@ public final class WatchStream {
         assert hub.lock.isHeldByCurrentThread();
         if (!closed) {
             queue.add(pending);
+            if (pending.watcher == null) {
+                queuedControlResponses++;
+            }
         }
     }
 

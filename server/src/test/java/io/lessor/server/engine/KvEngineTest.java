@@ -356,4 +356,22 @@ class KvEngineTest {
                 () -> engine.events(3, 100, 100)).error()).isEqualTo(EtcdError.COMPACTED);
         assertThat(engine.events(4, 100, 100)).hasSize(3);
     }
+
+    @Test
+    void historyReadStopsOnByteBoundBetweenRevisions() {
+        put(engine, "a", "1");
+        put(engine, "b", "1");
+        // revision 4 deletes both keys, and a read must return its two events together
+        engine.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("a")).setRangeEnd(bytes("c")).build()).join();
+        put(engine, "a", "0123456789".repeat(100));
+        put(engine, "b", "2");
+        put(engine, "b", "3");
+
+        assertThat(engine.events(2, 100, 100, 1)).extracting(r -> r.revision()).containsExactly(2L);
+        assertThat(engine.events(4, 100, 100, 1)).singleElement()
+                .satisfies(r -> assertThat(r.events()).hasSize(2));
+        assertThat(engine.events(5, 100, 100, 1_000)).extracting(r -> r.revision()).containsExactly(5L);
+        assertThat(engine.events(6, 100, 100, 1_000)).extracting(r -> r.revision()).containsExactly(6L, 7L);
+        assertThat(engine.events(8, 100, 100, 1)).isEmpty();
+    }
 }

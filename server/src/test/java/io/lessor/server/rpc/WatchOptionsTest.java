@@ -3,7 +3,10 @@ package io.lessor.server.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
@@ -11,6 +14,9 @@ import io.lessor.api.KVGrpc;
 import io.lessor.api.PutRequest;
 import io.lessor.api.RequestOp;
 import io.lessor.api.TxnRequest;
+import io.lessor.api.WatchGrpc;
+import io.lessor.api.WatchProgressRequest;
+import io.lessor.api.WatchRequest;
 import io.lessor.api.WatchResponse;
 import io.lessor.context.Clock;
 import io.lessor.context.LeakCheck;
@@ -18,6 +24,7 @@ import io.lessor.context.ManualClock;
 import io.lessor.server.ServerConfig;
 import io.lessor.server.engine.LocalEngine;
 import io.lessor.server.watch.WatchConfig;
+import io.lessor.server.watch.WatchStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +82,34 @@ class WatchOptionsTest {
     private long put(String key, String value) {
         return kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value)).build())
                 .getHeader().getRevision();
+    }
+
+    @Test
+    void clientThatNeverReadsIsHeldBack() throws Exception {
+        // A raw call that never requests a response, so every response stays with the server.
+        ClientCall<WatchRequest, WatchResponse> call = channel.newCall(WatchGrpc.getWatchMethod(), CallOptions.DEFAULT);
+        call.start(new ClientCall.Listener<>() { }, new Metadata());
+        WatchRequest progress = WatchRequest.newBuilder()
+                .setProgressRequest(WatchProgressRequest.getDefaultInstance()).build();
+        try {
+            // given a client that sends progress requests until the transport stops taking them
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(2)) {
+                if (call.isReady()) {
+                    call.sendMessage(progress);
+                    quietSince = System.nanoTime();
+                } else {
+                    Thread.sleep(1);
+                }
+            }
+
+            // then the server has queued only the few responses that made it stop reading
+            assertThat(watchService.hub().queuedResponses()).isLessThanOrEqualTo(WatchStream.MAX_QUEUED_CONTROL_RESPONSES);
+            // and the connection still serves other calls
+            assertThat(put("after-flood", "v")).isPositive();
+        } finally {
+            call.cancel("test over", null);
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -202,6 +203,35 @@ class WatchHubTest {
 
         List<Long> revisions = received(client, 2);
         assertThat(revisions).containsExactly(missed, seen);
+    }
+
+    @Test
+    void unreadControlResponsesPauseReading() throws Exception {
+        TestOutbound client = new TestOutbound();
+        WatchStream stream = open(client);
+        CountDownLatch resumed = new CountDownLatch(1);
+        stream.onReadingResumed(resumed::countDown);
+
+        // given a client that reads nothing while it creates watchers
+        int read = 0;
+        while (stream.acceptsMoreRequests()) {
+            stream.create(watchKey("unread-" + read).build());
+            read++;
+            assertThat(read).as("requests read before the stream pauses").isLessThanOrEqualTo(1_000);
+        }
+
+        // then the stream stops reading once the created responses fill its control bound
+        assertThat(read).isEqualTo(WatchStream.MAX_QUEUED_CONTROL_RESPONSES);
+        assertThat(resumed.getCount()).isEqualTo(1);
+
+        // and reads again once the client takes its responses
+        client.ready = true;
+        stream.wakeUp();
+        assertThat(resumed.await(5, TimeUnit.SECONDS)).as("reading resumed").isTrue();
+        assertThat(stream.acceptsMoreRequests()).isTrue();
+        for (int i = 0; i < read; i++) {
+            assertThat(client.next().getCreated()).isTrue();
+        }
     }
 
     @Test
