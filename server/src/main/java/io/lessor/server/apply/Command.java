@@ -60,8 +60,8 @@ public sealed interface Command<R> {
     record Alarm(AlarmRequest request) implements Command<AlarmResponse> {
 
         /**
-         * @throws IllegalArgumentException if the action is not ACTIVATE or DEACTIVATE, or the
-         *     alarm type is one the API does not define
+         * @throws IllegalArgumentException if the action is not ACTIVATE or DEACTIVATE, the
+         *     alarm type is one the API does not define, or an ACTIVATE names type NONE
          */
         public Alarm {
             AlarmRequest.AlarmAction action = request.getAction();
@@ -70,6 +70,9 @@ public sealed interface Command<R> {
             }
             if (request.getAlarm() == AlarmType.UNRECOGNIZED) {
                 throw new IllegalArgumentException("alarm type " + request.getAlarmValue() + " is not NONE, NOSPACE or CORRUPT");
+            }
+            if (action == AlarmRequest.AlarmAction.ACTIVATE && request.getAlarm() == AlarmType.NONE) {
+                throw new IllegalArgumentException("alarm type NONE cannot be activated");
             }
         }
     }

@@ -46,6 +46,9 @@ public final class Lease {
     volatile long expiryNanos;
     // @GuardedBy("Lessor.lock"): a revoke of this lease is proposed and not finished.
     boolean revoking;
+    // @GuardedBy("Lessor.lock"): the lease's current entry in the expiry heap, or null while its
+    // revoke is proposed. Older entries of the lease in the heap are stale.
+    Lessor.ExpiryEntry scheduled;
     // @GuardedBy("Lessor.lock") for writes: its revoke is applied or being applied. Volatile, since
     // Lessor.lookup reads it unlocked.
     volatile boolean removed;

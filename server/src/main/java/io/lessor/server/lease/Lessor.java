@@ -139,12 +139,14 @@ public final class Lessor {
         lock.lock();
         try {
             long now = clock.nanoTime();
+            // Every entry is replaced, so the restored leases' far-off entries do not linger.
+            expiries.clear();
             for (Lease lease : leases.values()) {
                 if (lease.removed || lease.revoking) {
                     continue;
                 }
                 lease.expiryNanos = now + lease.ttlSeconds() * NANOS_PER_SECOND + extensionNanos;
-                expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
+                schedule(lease);
             }
         } finally {
             lock.unlock();
@@ -156,7 +158,7 @@ public final class Lessor {
         try {
             Lease lease = new Lease(id, ttlSeconds, clock.nanoTime() + ttlSeconds * NANOS_PER_SECOND);
             leases.put(id, lease);
-            expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
+            schedule(lease);
             return lease;
         } finally {
             lock.unlock();
@@ -235,8 +237,10 @@ public final class Lessor {
             if (lease.removed || lease.revoking || lease.expiryNanos - now <= 0) {
                 return new RenewResult.Expired(lease);
             }
+            // The lease's entry in the expiry heap keeps its earlier time. When it comes up,
+            // takeExpired finds the later expiry and schedules the lease again, so the heap holds
+            // one entry per lease however often clients renew.
             lease.expiryNanos = now + lease.ttlSeconds() * NANOS_PER_SECOND;
-            expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
             return new RenewResult.Renewed(lease.ttlSeconds());
         } finally {
             lock.unlock();
@@ -299,11 +303,18 @@ public final class Lessor {
                 }
                 expiries.poll();
                 Lease lease = next.lease;
-                boolean stale = lease.removed || lease.revoking || lease.expiryNanos != next.expiryNanos;
-                if (!stale) {
-                    lease.revoking = true;
-                    expired.add(lease.id());
+                if (lease.scheduled != next || lease.removed || lease.revoking) {
+                    // Replaced by a newer entry, or the lease is gone or being revoked.
+                    continue;
                 }
+                if (lease.expiryNanos - now > 0) {
+                    // Renewed since this entry was made.
+                    schedule(lease);
+                    continue;
+                }
+                lease.scheduled = null;
+                lease.revoking = true;
+                expired.add(lease.id());
             }
         } finally {
             lock.unlock();
@@ -318,7 +329,7 @@ public final class Lessor {
             Lease lease = leases.get(id);
             if (lease != null && lease.revoking && !lease.removed) {
                 lease.revoking = false;
-                expiries.add(new ExpiryEntry(lease, lease.expiryNanos));
+                schedule(lease);
             }
         } finally {
             lock.unlock();
@@ -335,7 +346,16 @@ public final class Lessor {
         }
     }
 
-    private record ExpiryEntry(Lease lease, long expiryNanos) implements Comparable<ExpiryEntry> {
+    /** Adds an entry for the lease's current expiry to the heap; any older entry goes stale. */
+    private void schedule(Lease lease) {
+        assert lock.isHeldByCurrentThread();
+        ExpiryEntry entry = new ExpiryEntry(lease, lease.expiryNanos);
+        lease.scheduled = entry;
+        expiries.add(entry);
+    }
+
+    /** A lease's place in the expiry heap. Compared by identity, so a lease can tell its current one. */
+    record ExpiryEntry(Lease lease, long expiryNanos) implements Comparable<ExpiryEntry> {
         @Override
         public int compareTo(ExpiryEntry other) {
             return Long.compare(expiryNanos - other.expiryNanos, 0);

@@ -108,6 +108,11 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         if (request.getAction() != AlarmRequest.AlarmAction.GET && request.getAlarm() == AlarmType.UNRECOGNIZED) {
             return "invalid alarm type " + request.getAlarmValue() + ", expected NONE (0), NOSPACE (1) or CORRUPT (2)";
         }
+        if (request.getAction() == AlarmRequest.AlarmAction.ACTIVATE && request.getAlarm() == AlarmType.NONE) {
+            // A stored {member, NONE} alarm would read as "every alarm" to clients: etcdctl's
+            // disarm then loops until it times out. etcd 3.4.23 crashes on this request.
+            return "invalid alarm type NONE for ACTIVATE, expected NOSPACE (1) or CORRUPT (2)";
+        }
         return null;
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +18,10 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.Range;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Slice;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
@@ -63,6 +66,9 @@ public final class Storage implements AutoCloseable {
     private final ColumnFamilyHandle alarm;
     private final List<ColumnFamilyHandle> dataFamilies;
     private final WriteOptions syncWrites;
+    // A key above every key the data families hold: their keys are shorter, or start lower.
+    private static final byte[] BEYOND_EVERY_KEY = filledWith((byte) 0xff, 64);
+
     // Counts commits and compactions. A size sample taken at an older count is stale, and the
     // count is read before the size is, so a sample racing with a commit is never kept as fresh.
     private final AtomicLong sizeGeneration = new AtomicLong();
@@ -214,7 +220,9 @@ public final class Storage implements AutoCloseable {
 
     /**
      * Returns the size of the database in bytes, as RocksDB estimates it: its table files on disk
-     * plus its memtables. The value is computed again only after a commit or a
+     * plus the data in its memtables. The memtables count by the records they hold, not by the
+     * arena blocks they have allocated, which start at about 1 MB and would make a small quota
+     * reject writes long before etcd does. The value is computed again only after a commit or a
      * {@link #compactAll() compaction}, so calling it for every request is cheap. RocksDB's own
      * background compactions show only from the next commit on.
      */
@@ -224,7 +232,7 @@ public final class Storage implements AutoCloseable {
         if (sample != null && sample.generation() == generation) {
             return sample.bytes();
         }
-        long bytes = longProperty("rocksdb.total-sst-files-size") + longProperty("rocksdb.cur-size-all-mem-tables");
+        long bytes = longProperty("rocksdb.total-sst-files-size") + memTableDataBytes();
         lastSize = new SizeSample(generation, bytes);
         return bytes;
     }
@@ -256,7 +264,22 @@ public final class Storage implements AutoCloseable {
 
     /** Returns RocksDB's estimate of the bytes that hold live data. */
     public long liveDataSizeBytes() {
-        return longProperty("rocksdb.estimate-live-data-size") + longProperty("rocksdb.cur-size-all-mem-tables");
+        return longProperty("rocksdb.estimate-live-data-size") + memTableDataBytes();
+    }
+
+    /** Returns RocksDB's estimate of the bytes of the records in the memtables of the data families. */
+    private long memTableDataBytes() {
+        enterRead();
+        try (Slice first = new Slice(new byte[0]); Slice limit = new Slice(BEYOND_EVERY_KEY)) {
+            Range everything = new Range(first, limit);
+            long total = 0;
+            for (ColumnFamilyHandle handle : dataFamilies) {
+                total += db.getApproximateMemTableStats(handle, everything).size;
+            }
+            return total;
+        } finally {
+            readers.decrementAndGet();
+        }
     }
 
     private long longProperty(String name) {
@@ -317,5 +340,11 @@ public final class Storage implements AutoCloseable {
         db.close();
         familyOptions.close();
         dbOptions.close();
+    }
+
+    private static byte[] filledWith(byte value, int length) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, value);
+        return bytes;
     }
 }

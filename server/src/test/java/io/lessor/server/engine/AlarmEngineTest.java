@@ -237,6 +237,25 @@ class AlarmEngineTest {
     }
 
     @Test
+    void smallQuotaCountsStoredData() {
+        // etcd 3.4.23 accepted 252 puts of 100-byte values under a 64 KiB quota.
+        open(64 * 1024);
+        ByteString value = ByteString.copyFrom(new byte[100]);
+
+        int written = 0;
+        while (written < 1_000) {
+            try {
+                engine.put(PutRequest.newBuilder().setKey(bytes("k" + written)).setValue(value).build()).join();
+            } catch (RuntimeException e) {
+                break;
+            }
+            written++;
+        }
+
+        assertThat(written).as("puts accepted before NOSPACE").isBetween(100, 600);
+    }
+
+    @Test
     void quotaExceededRaisesNospace() {
         long quota = 64 * 1024;
         open(quota);

@@ -29,6 +29,23 @@ class LessorTest {
     }
 
     @Test
+    void renewalsKeepOneExpiryEntry() {
+        lessor.grant(1, 600);
+        for (int i = 0; i < 1_000; i++) {
+            clock.advance(Duration.ofMillis(10));
+            lessor.renew(1);
+        }
+
+        assertThat(lessor.expiryEntries()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(599));
+        assertThat(lessor.takeExpired(10)).as("renewed 599 s ago").isEmpty();
+        assertThat(lessor.expiryEntries()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(lessor.takeExpired(10)).containsExactly(1L);
+        assertThat(lessor.expiryEntries()).isZero();
+    }
+
+    @Test
     void takeExpiredSkipsRenewedLeases() {
         lessor.grant(1, 10);
         lessor.grant(2, 10);

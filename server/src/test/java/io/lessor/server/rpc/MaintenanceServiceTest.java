@@ -105,6 +105,19 @@ class MaintenanceServiceTest {
     }
 
     @Test
+    void activateNoneInvalidArgument() {
+        MaintenanceGrpc.MaintenanceBlockingStub maintenance = start(0);
+
+        assertThatThrownBy(() -> maintenance.alarm(request(AlarmAction.ACTIVATE, 0, AlarmType.NONE)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("invalid alarm type NONE for ACTIVATE");
+                });
+        assertThat(maintenance.alarm(request(AlarmAction.GET, 0, AlarmType.NONE)).getAlarmsList())
+                .as("nothing stored").isEmpty();
+    }
+
+    @Test
     void alarmUnknownTypeInvalidArgument() {
         MaintenanceGrpc.MaintenanceBlockingStub maintenance = start(0);
         AlarmRequest activate = AlarmRequest.newBuilder().setAction(AlarmAction.ACTIVATE).setAlarmValue(9).build();
