@@ -96,7 +96,7 @@ public final class GrpcFrontend {
         // NOTE: a larger message fails with grpc-java's RESOURCE_EXHAUSTED "gRPC message exceeds maximum size
         // LIMIT: N", not etcd's "grpc: received message larger than max (N vs. LIMIT)". grpc-java's deframer
         // builds that status from the declared length before any hook of this server runs.
-        OversizedMessageLog.install();
+        TransportWarningLog.installAll();
         builder.executor(handlers)
                 .callExecutor(new CallExecutors())
                 .maxInboundMessageSize(limits.maxInboundMessageBytes())

@@ -130,7 +130,7 @@ class GrpcFrontendTest {
             public void close() {
             }
         };
-        Logger grpcStream = Logger.getLogger(OversizedMessageLog.GRPC_STREAM_LOGGER);
+        Logger grpcStream = Logger.getLogger(TransportWarningLog.OVERSIZED_MESSAGES.loggerName());
         grpcStream.addHandler(capture);
         try {
             PutRequest huge = PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("huge"))
