@@ -33,8 +33,8 @@ import java.util.concurrent.Flow;
  * }
  * }</pre>
  *
- * <p>Back-pressure: the lease is renewed at its own pace, a third of its TTL after each answered
- * renewal was sent, whether or not anyone reads. Responses wait in a buffer of
+ * <p>Back-pressure: the lease is renewed at its own pace, a third of its TTL after the previous
+ * renewal was due, whether or not anyone reads. Responses wait in a buffer of
  * {@link io.lessor.client.lease.KeepAliveConfig#bufferSize()} entries; when it is full, new
  * responses are dropped and counted in {@link #dropped()}, and the renewals go on.
  *

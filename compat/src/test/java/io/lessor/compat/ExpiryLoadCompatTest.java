@@ -98,7 +98,7 @@ class ExpiryLoadCompatTest {
             assertThat(load.failure.get()).as("first failed put").isNull();
             // Checked last, so that a slow grant phase does not hide the checks on expiry. The
             // grants take well under a second on an idle 2-core machine and up to about 1.8 s
-            // when other builds load it; within 2 s the leases still expire as one storm.
+            // when other builds load it. Within 2 s the leases still expire as one storm.
             assertThat(spread.get()).as("time between the first and the last grant answer")
                     .isLessThan(MAX_GRANT_SPREAD);
             assertThat(Duration.ofNanos(load.maxLatencyNanos.get())).as("slowest put")

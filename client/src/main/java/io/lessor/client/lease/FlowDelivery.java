@@ -34,8 +34,8 @@ final class FlowDelivery {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    // @GuardedBy("lock"): the subscriptions with something to deliver. Each is queued at most
-    // once, because a subscription schedules itself only while it is not scheduled.
+    // @GuardedBy("lock"): the subscriptions with something to deliver. A subscription schedules
+    // itself only while it is not scheduled, so it appears here at most once.
     private ArrayDeque<KeepAliveSubscription> queue = new ArrayDeque<>();
     // @GuardedBy("lock")
     private State state = State.NEW;
@@ -62,7 +62,7 @@ final class FlowDelivery {
 
     /**
      * Queues {@code subscription} for delivery. Its owner calls this once per period in which it
-     * has something to deliver, so the queue holds each subscription at most once.
+     * has something to deliver, so the queue contains each subscription at most once.
      */
     void schedule(KeepAliveSubscription subscription) {
         lock.lock();

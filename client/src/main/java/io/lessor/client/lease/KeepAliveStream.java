@@ -47,9 +47,9 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
         KeepAliveStream stream = new KeepAliveStream();
         Metadata headers = new Metadata();
         headers.put(HAS_LEADER, "true");
-        // The callbacks below only add to an unbounded list, under a lock held for an O(1) step,
-        // so they run on the transport's thread instead of costing the channel's executor (a new
-        // virtual thread per task) a task per batch of responses.
+        // The callbacks below only add to an unbounded list under a lock held for an O(1) step.
+        // So they run on the transport's thread, which saves the channel's executor a new
+        // virtual thread per batch of responses.
         LeaseGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withExecutor(Runnable::run)

@@ -299,8 +299,8 @@ final class KeepAliveSubscription implements KeepAlive {
     }
 
     /**
-     * The state of the one Flow subscriber, guarded by the subscription's lock except where a
-     * field says otherwise.
+     * The state of the one Flow subscriber, guarded by the subscription's lock unless a field's
+     * comment names another guard.
      */
     private final class FlowSide implements Flow.Subscription {
 

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   send loop      every sendPeriod: renew each lease whose next renewal is due
- *   receive loop   open the stream; take every response that has arrived and hand each
- *                  to its lease's subscriptions; on a broken stream wait (backoff) and
- *                  reopen, until the client closes
+ *   receive loop   opens the stream and hands every response that has arrived to its
+ *                  lease's subscriptions. On a broken stream it waits (backoff) and
+ *                  reopens, until the client closes
  *   deadline loop  every deadlinePeriod: end the subscriptions of each lease that no
  *                  response renewed within its TTL
  * </pre>

@@ -42,7 +42,7 @@ final class LeaseTable {
         size++;
     }
 
-    /** Removes {@code entry} if the table holds it. */
+    /** Removes {@code entry} if the table contains it. */
     void remove(LeaseEntry entry) {
         int mask = slots.length - 1;
         int hole = home(entry.leaseId, mask);

@@ -9,13 +9,15 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * Chooses where each call's handler runs. The handlers of writes, lease grants, revokes and
- * keep-alives only check the request and queue it for the engine's writer, so they run on the
- * transport thread that read the request, which saves a thread hand-off per request. Every other
- * call runs on the server's handler executor, a new virtual thread per task.
+ * Chooses where each call's handler runs. The handlers of writes, lease grants, revokes,
+ * keep-alives and single-key ranges only check the request and queue it for the engine's writer
+ * or read one key, so they run on the transport thread that read the request. That saves a
+ * thread hand-off per request. Every other call runs on the server's handler executor, a new
+ * virtual thread per task.
  *
- * <p>A handler chosen here must never block. {@link KvService} keeps that promise for Range and
- * read-only Txn by moving any read that may be large to the handler executor itself.
+ * <p>A handler listed here must not block, because a blocked transport thread stalls every
+ * connection it serves. {@link KvService} moves multi-key ranges and read-only Txns, which may
+ * read a lot, to the handler executor itself.
  */
 final class CallExecutors implements ServerCallExecutorSupplier {
 
