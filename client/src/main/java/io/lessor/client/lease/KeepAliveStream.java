@@ -14,9 +14,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One LeaseKeepAlive stream. gRPC's callbacks only append what arrives to a list, so no
- * keep-alive work runs on gRPC's threads. The receive loop takes the whole list at each wake-up,
- * so the hand-over costs one wake-up per batch of responses, not one per response.
+ * One LeaseKeepAlive stream. gRPC's callbacks run on the transport thread. A response that
+ * renews its lease is handled there when {@link KeepAlives#tryRenewOnTransport} can do so without
+ * waiting. Every other response is appended to a list that the receive loop takes whole at each
+ * wake-up, so that hand-over costs one wake-up per batch of responses, not one per response.
  */
 final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequest, LeaseKeepAliveResponse> {
 
@@ -38,18 +39,21 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
     private boolean waiting;
     private volatile ClientCallStreamObserver<LeaseKeepAliveRequest> requests;
     private volatile boolean cancelled;
+    private final KeepAlives owner;
 
-    private KeepAliveStream() {
+    private KeepAliveStream(KeepAlives owner) {
+        this.owner = owner;
     }
 
-    /** Opens a stream on {@code channel}. */
-    static KeepAliveStream open(Channel channel) {
-        KeepAliveStream stream = new KeepAliveStream();
+    /** Opens a stream on {@code channel} whose responses renew the leases of {@code owner}. */
+    static KeepAliveStream open(Channel channel, KeepAlives owner) {
+        KeepAliveStream stream = new KeepAliveStream(owner);
         Metadata headers = new Metadata();
         headers.put(HAS_LEADER, "true");
-        // The callbacks below only add to an unbounded list under a lock held for an O(1) step.
-        // So they run on the transport's thread, which saves the channel's executor a new
-        // virtual thread per batch of responses.
+        // The callbacks below never wait: they renew a lease only if its lock is free, and
+        // otherwise add to an unbounded list under a lock held for an O(1) step. So they run on
+        // the transport's thread, which saves the channel's executor a new virtual thread per
+        // batch of responses.
         LeaseGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withExecutor(Runnable::run)
@@ -64,6 +68,9 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
 
     @Override
     public void onNext(LeaseKeepAliveResponse response) {
+        if (owner.tryRenewOnTransport(this, response)) {
+            return;
+        }
         lock.lock();
         try {
             incoming.add(response);

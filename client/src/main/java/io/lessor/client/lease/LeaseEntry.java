@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The keep-alive state of one lease: its subscriptions, its times and its places in the two
- * queues of {@link KeepAlives}. Guarded by the lock of the {@link KeepAlives} that holds it.
+ * wheels of {@link KeepAlives}. Guarded by the lock of the {@link KeepAlives} that holds it.
  */
 final class LeaseEntry {
 
@@ -32,10 +32,16 @@ final class LeaseEntry {
     long deadlineKeyNanos;
     /** The TTL of the last response, or 0 before the first. */
     long ttlSeconds;
-    /** The entry's index in the renewal queue, or -1 while it is not queued there. */
-    int renewalIndex = -1;
-    /** The entry's index in the deadline queue, or -1 while it is not queued there. */
-    int deadlineIndex = -1;
+    /** The entry's bucket in the renewal wheel, or -1 while it is not filed there. */
+    int renewalBucket = -1;
+    /** The entry's neighbours in its bucket of the renewal wheel. */
+    LeaseEntry renewalPrevious;
+    LeaseEntry renewalNext;
+    /** The entry's bucket in the deadline wheel, or -1 while it is not filed there. */
+    int deadlineBucket = -1;
+    /** The entry's neighbours in its bucket of the deadline wheel. */
+    LeaseEntry deadlinePrevious;
+    LeaseEntry deadlineNext;
 
     LeaseEntry(long leaseId, long nowNanos, long firstResponseTimeoutNanos) {
         this.leaseId = leaseId;
