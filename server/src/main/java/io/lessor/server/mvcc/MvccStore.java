@@ -60,6 +60,9 @@ public final class MvccStore {
     private long currentRevision;
     private long pendingCompactedRevision;
     private final List<Long> pendingCompactions = new ArrayList<>();
+    // Writer thread only: nodes written since the last publish whose values are too large to
+    // keep in memory once durable.
+    private final List<KeyRevision> largeUnpublished = new ArrayList<>();
 
     private MvccStore(Storage storage) {
         this.storage = storage;
@@ -77,6 +80,10 @@ public final class MvccStore {
             KvCodec.Record record = KvCodec.decode(key, value);
             ByteString userKey = record.kv().getKey();
             KeyRevision node = new KeyRevision(record.mainRevision(), record.subRevision(), record.tombstone(), record.kv());
+            if (node.isLarge()) {
+                // Everything restored is durable, so a large value stays in storage only.
+                node.dropValueBytes();
+            }
             KeyHistory history = store.index.get(userKey);
             if (history == null) {
                 store.index.put(userKey, new KeyHistory(userKey, node));
@@ -152,6 +159,10 @@ public final class MvccStore {
     /** Makes every ended write transaction visible to readers. Call only once they are durable. */
     public void publish() {
         publishedRevision = currentRevision;
+        for (KeyRevision node : largeUnpublished) {
+            node.dropValueBytes();
+        }
+        largeUnpublished.clear();
     }
 
     /** Returns the writer's current revision, including transactions not yet published. */
@@ -357,8 +368,14 @@ public final class MvccStore {
         currentRevision = revision;
     }
 
-    private KeyValue valueOf(KeyRevision node, long readRevision) {
-        KeyValue kv = node.kv;
+    /** Notes a node whose value leaves memory at the next {@link #publish()}. Writer thread only. */
+    void dropValueWhenDurable(KeyRevision node) {
+        largeUnpublished.add(node);
+    }
+
+    /** Returns the whole value of a node, from memory or storage. */
+    KeyValue valueOf(KeyRevision node, long readRevision) {
+        KeyValue kv = node.heldValue();
         if (kv != null) {
             return kv;
         }

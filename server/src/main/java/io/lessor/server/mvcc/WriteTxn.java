@@ -59,7 +59,7 @@ public final class WriteTxn {
             return null;
         }
         KeyRevision head = history.head();
-        return head == null || head.tombstone ? null : head.kv;
+        return head == null || head.tombstone ? null : store.valueOf(head, Long.MAX_VALUE);
     }
 
     /**
@@ -82,7 +82,11 @@ public final class WriteTxn {
                 .setLease(leaseId)
                 .build();
         batch.putKv(KvCodec.revisionKey(main, sub), KvCodec.encodeValue(false, kv));
-        append(history, key, new KeyRevision(main, sub, false, kv));
+        KeyRevision node = new KeyRevision(main, sub, false, kv);
+        append(history, key, node);
+        if (node.isLarge()) {
+            store.dropValueWhenDurable(node);
+        }
         changes.add(new Change(kv, prev, false));
         return kv;
     }
@@ -101,7 +105,7 @@ public final class WriteTxn {
             if (head == null || head.tombstone) {
                 continue;
             }
-            KeyValue prev = head.kv;
+            KeyValue prev = store.valueOf(head, Long.MAX_VALUE);
             KeyValue tombstone = KeyValue.newBuilder().setKey(history.key).setModRevision(main).build();
             long sub = changes.size();
             batch.putKv(KvCodec.revisionKey(main, sub), KvCodec.encodeValue(true, tombstone));

@@ -10,6 +10,7 @@ import io.lessor.server.EtcdException;
 import io.lessor.server.storage.Storage;
 import io.lessor.server.storage.StorageBatch;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -104,6 +105,57 @@ class MvccStoreTest {
         assertThat(history.head().kv).isNotNull();
         assertThat(history.head().next.kv).as("the value below the head stays in memory").isNotNull();
         assertThat(history.head().next.next.kv).as("older values are dropped from memory").isNull();
+    }
+
+    @Test
+    void largeValueLeavesMemoryOnceDurable() {
+        ByteString large = ByteString.copyFrom(new byte[KeyHistory.KeyRevision.MAX_IN_MEMORY_VALUE_BYTES + 1]);
+        ByteString small = ByteString.copyFrom(new byte[KeyHistory.KeyRevision.MAX_IN_MEMORY_VALUE_BYTES]);
+
+        writeUnpublished(txn -> txn.put(key("big"), large, 9));
+        KeyHistory.KeyRevision head = store.history(key("big")).head();
+        assertThat(head.heldValue()).as("not durable yet, so memory holds it").isNotNull();
+        store.publish();
+        write(txn -> txn.put(key("small"), small, 0));
+
+        assertThat(head.heldValue()).isNull();
+        assertThat(head.kv.getValue().isEmpty()).isTrue();
+        assertThat(head.kv.getLease()).as("the metadata stays in memory").isEqualTo(9L);
+        assertThat(store.history(key("small")).head().heldValue()).isNotNull();
+        assertThat(readAll(0)).extracting(KeyValue::getValue).containsExactly(large, small);
+    }
+
+    @Test
+    void largeValueIsWholeInPrevValues() {
+        ByteString large = ByteString.copyFromUtf8("x".repeat(10_000));
+        write(txn -> txn.put(key("k"), large, 0));
+
+        Change[] overwrite = new Change[1];
+        List<KeyValue> deleted = new ArrayList<>();
+        write(txn -> {
+            txn.put(key("k"), key("small"), 0);
+            overwrite[0] = txn.changes().get(0);
+        });
+        write(txn -> txn.put(key("k"), large, 0));
+        write(txn -> deleted.addAll(txn.deleteRange(key("k"), ByteString.EMPTY)));
+
+        assertThat(overwrite[0].toEvent().getPrevKv().getValue()).isEqualTo(large);
+        assertThat(deleted).extracting(KeyValue::getValue).containsExactly(large);
+        assertThat(deleted.get(0).getVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void restoreKeepsLargeValuesInStorage() {
+        ByteString large = ByteString.copyFromUtf8("y".repeat(1_000));
+        write(txn -> txn.put(key("k"), large, 0));
+        storage.close();
+
+        storage = Storage.open(dir);
+        store = MvccStore.restore(storage);
+
+        assertThat(store.history(key("k")).head().heldValue()).isNull();
+        assertThat(readAll(0)).extracting(KeyValue::getValue).containsExactly(large);
+        write(txn -> assertThat(txn.get(key("k")).getValue()).isEqualTo(large));
     }
 
     @Test
