@@ -46,9 +46,12 @@ public final class Lease {
     volatile long expiryNanos;
     // @GuardedBy("Lessor.lock"): a revoke of this lease is proposed and not finished.
     boolean revoking;
-    // @GuardedBy("Lessor.lock"): the lease's current entry in the expiry heap, or null while its
-    // revoke is proposed. Older entries of the lease in the heap are stale.
-    Lessor.ExpiryEntry scheduled;
+    // @GuardedBy("Lessor.lock"): the lease's index in the lessor's ExpiryHeap, or -1 while it
+    // is not there (restored and not promoted yet, revoke proposed, or revoked).
+    int expiryIndex = -1;
+    // @GuardedBy("Lessor.lock"): the expiry the lease had when it entered the heap, which orders
+    // it there. A renew moves expiryNanos later without moving the lease in the heap.
+    long scheduledExpiryNanos;
     // @GuardedBy("Lessor.lock") for writes: its revoke is applied or being applied. Volatile, since
     // Lessor.lookup reads it unlocked.
     volatile boolean removed;

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,12 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Lessor {
 
     /*
-     * Implementation notes. Expiry is a min-heap of (expiry, lease) entries. A renew pushes a new
-     * entry and leaves the old one in place. An entry is stale when its expiry no longer matches
-     * its lease's, or when its lease is gone or already being revoked, and a stale entry is
-     * dropped when it reaches the top. So a renew costs O(log n) and a check costs O(log n) per expired or stale entry,
-     * never a scan of all leases. Renewed leases leave at most about TTL / renew-interval stale
-     * entries each (3 with clients that renew at a third of the TTL, as etcd's do).
+     * Implementation notes. Expiry is a min-heap of leases (ExpiryHeap), each ordered by the
+     * expiry it had when it entered. A renew only moves the lease's expiry later. When the lease
+     * reaches the top, a check finds the later expiry and moves it down to there. So a renew costs
+     * O(1), a check costs O(log n) per lease it takes or moves, never a scan of all leases, and
+     * the heap holds each lease at most once. A revoke removes its lease from the heap at once,
+     * so a revoked lease leaves no memory behind.
      *
      * Expiry times are compared as differences of nanoTime values, which stays correct across
      * the wrap-around of the clock as long as expiries lie within 2^63 ns (292 years) of now.
@@ -46,7 +45,7 @@ public final class Lessor {
 
     private final ReentrantLock lock = new ReentrantLock();
     // @GuardedBy("lock")
-    private final PriorityQueue<ExpiryEntry> expiries = new PriorityQueue<>();
+    private final ExpiryHeap expiries = new ExpiryHeap();
 
     /**
      * Creates an empty table.
@@ -139,7 +138,7 @@ public final class Lessor {
         lock.lock();
         try {
             long now = clock.nanoTime();
-            // Every entry is replaced, so the restored leases' far-off entries do not linger.
+            // Every lease is scheduled anew at its real expiry.
             expiries.clear();
             for (Lease lease : leases.values()) {
                 if (lease.removed || lease.revoking) {
@@ -185,6 +184,7 @@ public final class Lessor {
             Lease lease = lookup(id);
             if (lease != null) {
                 lease.removed = true;
+                expiries.remove(lease);
             }
             return lease;
         } finally {
@@ -237,9 +237,8 @@ public final class Lessor {
             if (lease.removed || lease.revoking || lease.expiryNanos - now <= 0) {
                 return new RenewResult.Expired(lease);
             }
-            // The lease's entry in the expiry heap keeps its earlier time. When it comes up,
-            // takeExpired finds the later expiry and schedules the lease again, so the heap holds
-            // one entry per lease however often clients renew.
+            // The lease keeps its place in the expiry heap. When it comes up, takeExpired finds
+            // the later expiry and moves it there, so a renew costs no heap operation.
             lease.expiryNanos = now + lease.ttlSeconds() * NANOS_PER_SECOND;
             return new RenewResult.Renewed(lease.ttlSeconds());
         } finally {
@@ -296,23 +295,15 @@ public final class Lessor {
         lock.lock();
         try {
             long now = clock.nanoTime();
-            while (expired.size() < max && !expiries.isEmpty()) {
-                ExpiryEntry next = expiries.peek();
-                if (next.expiryNanos - now > 0) {
-                    break;
-                }
-                expiries.poll();
-                Lease lease = next.lease;
-                if (lease.scheduled != next || lease.removed || lease.revoking) {
-                    // Replaced by a newer entry, or the lease is gone or being revoked.
-                    continue;
-                }
+            Lease lease;
+            while (expired.size() < max && (lease = expiries.peek()) != null
+                    && lease.scheduledExpiryNanos - now <= 0) {
                 if (lease.expiryNanos - now > 0) {
-                    // Renewed since this entry was made.
+                    // Renewed since it entered the heap.
                     schedule(lease);
                     continue;
                 }
-                lease.scheduled = null;
+                expiries.remove(lease);
                 lease.revoking = true;
                 expired.add(lease.id());
             }
@@ -336,7 +327,7 @@ public final class Lessor {
         }
     }
 
-    /** Returns how many entries the expiry heap holds, stale ones included. */
+    /** Returns how many leases the expiry heap contains. */
     int expiryEntries() {
         lock.lock();
         try {
@@ -346,19 +337,9 @@ public final class Lessor {
         }
     }
 
-    /** Adds an entry for the lease's current expiry to the heap; any older entry goes stale. */
+    /** Puts the lease in the expiry heap at its current expiry, or moves it there. */
     private void schedule(Lease lease) {
         assert lock.isHeldByCurrentThread();
-        ExpiryEntry entry = new ExpiryEntry(lease, lease.expiryNanos);
-        lease.scheduled = entry;
-        expiries.add(entry);
-    }
-
-    /** A lease's place in the expiry heap. Compared by identity, so a lease can tell its current one. */
-    record ExpiryEntry(Lease lease, long expiryNanos) implements Comparable<ExpiryEntry> {
-        @Override
-        public int compareTo(ExpiryEntry other) {
-            return Long.compare(expiryNanos - other.expiryNanos, 0);
-        }
+        expiries.schedule(lease, lease.expiryNanos);
     }
 }

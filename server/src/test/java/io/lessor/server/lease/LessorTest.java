@@ -46,6 +46,21 @@ class LessorTest {
     }
 
     @Test
+    void revokedLeasesLeaveExpiryHeap() {
+        for (long id = 1; id <= 1_000; id++) {
+            lessor.grant(id, 3_600);
+        }
+        for (long id = 1; id <= 1_000; id += 2) {
+            lessor.forget(lessor.remove(id));
+        }
+
+        assertThat(lessor.expiryEntries()).isEqualTo(500);
+        clock.advance(Duration.ofSeconds(3_600));
+        assertThat(lessor.takeExpired(1_000)).hasSize(500).allMatch(id -> id % 2 == 0);
+        assertThat(lessor.expiryEntries()).isZero();
+    }
+
+    @Test
     void takeExpiredSkipsRenewedLeases() {
         lessor.grant(1, 10);
         lessor.grant(2, 10);
