@@ -23,6 +23,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Slice;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.TableProperties;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -73,6 +74,7 @@ public final class Storage implements AutoCloseable {
     // count is read before the size is, so a sample racing with a commit is never kept as fresh.
     private final AtomicLong sizeGeneration = new AtomicLong();
     private volatile SizeSample lastSize;
+    private volatile TableSample lastTables;
 
     // Reads in progress, plus a closed flag in the sign bit: close() waits for the count to drain
     // so that no read touches a freed native handle.
@@ -219,10 +221,13 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
-     * Returns the size of the database in bytes, as RocksDB estimates it: its table files on disk
-     * plus the data in its memtables. The memtables count by the records they hold, not by the
-     * arena blocks they have allocated, which start at about 1 MB and would make a small quota
-     * reject writes long before etcd does. The value is computed again only after a commit or a
+     * Returns the size of the database in bytes: the records in its table files and in its
+     * memtables, uncompressed, as RocksDB counts them. Uncompressed, because the table files are
+     * compressed and the memtables are not, so the size of the same data would drop when a
+     * memtable is flushed, and a quota would admit more after a restart. etcd's bbolt file is not
+     * compressed either. The memtables count by the records they hold, not by the arena blocks
+     * they have allocated, which start at about 1 MB and would make a small quota reject writes
+     * long before etcd does. The value is computed again only after a commit or a
      * {@link #compactAll() compaction}, so calling it for every request is cheap. RocksDB's own
      * background compactions show only from the next commit on.
      */
@@ -232,12 +237,44 @@ public final class Storage implements AutoCloseable {
         if (sample != null && sample.generation() == generation) {
             return sample.bytes();
         }
-        long bytes = longProperty("rocksdb.total-sst-files-size") + memTableDataBytes();
+        long bytes = tableRecordBytes() + memTableDataBytes();
         lastSize = new SizeSample(generation, bytes);
         return bytes;
     }
 
     private record SizeSample(long generation, long bytes) {
+    }
+
+    /**
+     * Returns the uncompressed bytes of the keys and values in the table files. Reading every
+     * file's properties costs more than a commit should, so the sum is kept until the files'
+     * size on disk changes, which a flush or a compaction does.
+     */
+    private long tableRecordBytes() {
+        long filesBytes = longProperty("rocksdb.total-sst-files-size");
+        TableSample sample = lastTables;
+        if (sample != null && sample.filesBytes() == filesBytes) {
+            return sample.recordBytes();
+        }
+        enterRead();
+        try {
+            long recordBytes = 0;
+            for (ColumnFamilyHandle handle : dataFamilies) {
+                for (TableProperties table : db.getPropertiesOfAllTables(handle).values()) {
+                    recordBytes += table.getRawKeySize() + table.getRawValueSize();
+                }
+            }
+            lastTables = new TableSample(filesBytes, recordBytes);
+            return recordBytes;
+        } catch (RocksDBException e) {
+            // The compressed size is a lower bound, and the next call tries again.
+            return filesBytes;
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    private record TableSample(long filesBytes, long recordBytes) {
     }
 
     /**
