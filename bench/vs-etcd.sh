@@ -2,10 +2,12 @@
 # Runs the load generator (bin/lessor bench) against a real etcd and against Lessor on this
 # machine. Each workload runs on fresh servers in alternation: etcd, Lessor, etcd, Lessor, ...
 # Then it rewrites the "Lessor vs etcd" section of docs/benchmarks.md with the medians of the
-# rounds and the Lessor/etcd ratios. Raw JSON reports stay in bench/results/vs-etcd/.
+# rounds and the Lessor/etcd ratios. Raw JSON reports stay in bench/results/vs-etcd/TIME/, one
+# directory per run. It exits 1 if a server did not start or a load run failed, after it has
+# written the section, which marks those runs.
 #
 # Usage: bench/vs-etcd.sh [--quick] [--rounds N] [--only IDS] [--note TEXT] [--doc FILE]
-#                         [--bench-jar FILE] [--lessor-cli DIR]
+#                         [--section NAME] [--bench-jar FILE] [--lessor-cli DIR]
 #   --quick            short runs, smaller lease counts and 1 round: checks the script end to
 #                      end in a few minutes; the numbers are rough
 #   --rounds N         rounds per workload, each on a fresh etcd and a fresh Lessor (default 3,
@@ -14,6 +16,9 @@
 #                      script); the section then lists only those
 #   --note TEXT        a remark printed above the tables, such as "other builds were running"
 #   --doc FILE         the Markdown file to update (default: docs/benchmarks.md)
+#   --section NAME     write the section marked vs-etcd-NAME, titled "Lessor vs etcd: NAME",
+#                      instead of the one marked vs-etcd; docs/benchmarks.md keeps the
+#                      workloads without targets in the section "other"
 #   --bench-jar FILE   the shaded bench jar to run (default: bench/target/lessor-bench.jar,
 #                      built by bin/lessor when it is missing or older than its sources)
 #   --lessor-cli DIR   the directory with lessor-cli.jar and classpath.txt of the server to run
@@ -34,6 +39,7 @@ rounds=""
 only=""
 note=""
 doc="docs/benchmarks.md"
+section=""
 bench_jar=""
 lessor_cli=""
 command_line="bench/vs-etcd.sh"
@@ -44,20 +50,23 @@ while [ $# -gt 0 ]; do
       command_line+=" --quick"
       shift
       ;;
-    --rounds | --only | --note | --doc | --bench-jar | --lessor-cli)
+    --rounds | --only | --note | --doc | --section | --bench-jar | --lessor-cli)
       [ $# -ge 2 ] || { echo "vs-etcd: $1 needs a value. See --help." >&2; exit 2; }
       case "$1" in
         --rounds) rounds=$2 ;;
         --only) only=$2 ;;
         --note) note=$2 ;;
         --doc) doc=$2 ;;
+        --section) section=$2 ;;
         --bench-jar) bench_jar=$2 ;;
         --lessor-cli) lessor_cli=$2 ;;
       esac
       if [ "$1" = --note ]; then
         command_line+=" --note $(bench_quote "$2")"
-      elif [ "$1" != --bench-jar ] && [ "$1" != --lessor-cli ]; then
+      elif [[ "$2" =~ ^[A-Za-z0-9_./,:=+-]+$ ]]; then
         command_line+=" $1 $2"
+      else
+        command_line+=" $1 $(bench_quote "$2")"
       fi
       shift 2
       ;;
@@ -112,6 +121,10 @@ else
     "scale|scale --leases 1000000 --conns 10 --clients 100"
   )
 fi
+if [ -n "$section" ] && ! [[ "$section" =~ ^[a-z0-9-]+$ ]]; then
+  echo "vs-etcd: invalid --section '$section': use lower-case letters, digits and dashes" >&2
+  exit 2
+fi
 if [ -n "$only" ]; then
   selected=()
   for id in ${only//,/ }; do
@@ -162,7 +175,7 @@ while read -r name; do
   unset "$name"
 done < <(compgen -e | grep '^ETCD' || true)
 
-results=bench/results/vs-etcd
+results=bench/results/vs-etcd/$(date -u '+%Y%m%dT%H%M%SZ')
 work=$(mktemp -d -t lessor-vs-etcd.XXXXXX)
 server_pid=""
 bench_pid=""
@@ -260,8 +273,8 @@ memory_reading() {
   fi
 }
 
-rm -rf "$results"
 mkdir -p "$results"
+failures=0
 load_start=$(bench_load_average 3)
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 printf 'id\tround\tserver\texit\tload average before\tload average after\n' > "$results/runs.tsv"
@@ -280,6 +293,7 @@ for entry in "${workloads[@]}"; do
         printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$round" "$kind" "server did not start" \
           "$(bench_load_average)" "" >> "$results/runs.tsv"
         bench_stop_server
+        failures=$((failures + 1))
         continue
       fi
       if [ "${flags[0]}" = scale ]; then
@@ -299,6 +313,7 @@ for entry in "${workloads[@]}"; do
         "$(bench_load_average)" >> "$results/runs.tsv"
       bench_stop_server
       if [ "$status" -ne 0 ]; then
+        failures=$((failures + 1))
         echo "vs-etcd: $id against $kind exited with status $status; the report marks the run as failed" >&2
       fi
     done
@@ -306,9 +321,12 @@ for entry in "${workloads[@]}"; do
 done
 
 load_end=$(bench_load_average 3)
-quick_flag=()
+report_flags=()
 if $quick; then
-  quick_flag=(--quick)
+  report_flags+=(--quick)
+fi
+if [ -n "$section" ]; then
+  report_flags+=(--section "$section")
 fi
 python3 bench/vs_etcd_report.py \
   --results "$results" \
@@ -322,5 +340,9 @@ python3 bench/vs_etcd_report.py \
   --note "$note" \
   --load-start "$load_start" \
   --load-end "$load_end" \
-  "${quick_flag[@]}" > "$results/section.md"
+  "${report_flags[@]}" > "$results/section.md"
 echo "vs-etcd: wrote $doc (section also in $results/section.md)"
+if [ "$failures" -gt 0 ]; then
+  echo "vs-etcd: $failures run(s) failed; see $results/runs.tsv and the section's notes" >&2
+  exit 1
+fi

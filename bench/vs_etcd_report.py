@@ -211,12 +211,14 @@ def render_section(args, workloads, reports, failed):
     mode = " in quick mode (short runs, small lease counts: rough numbers)" if args.quick else ""
     rounds = "1 round" if args.rounds == 1 else f"{args.rounds} rounds"
 
-    parts = section_start(SECTION, "Lessor vs etcd", f"Measured on {args.date}{mode}, {rounds} per workload.",
+    name = SECTION if not args.section else f"{SECTION}-{args.section}"
+    title = "Lessor vs etcd" if not args.section else f"Lessor vs etcd: {args.section}"
+    parts = section_start(name, title, f"Measured on {args.date}{mode}, {rounds} per workload.",
                           args.note)
     parts += [
         f"- Machine: {cpus} CPUs, {memory}, {model}; data directories on {args.data_fs}; load average "
         f"(1, 5, 15 min) {args.load_start} at the start, {args.load_end} at the end "
-        "(each run's is in `bench/results/vs-etcd/runs.tsv`)",
+        f"(each run's is in `{args.results}/runs.tsv`)",
         f"- JDK: {args.jdk}, for Lessor and the load generator, with default JVM options",
         f"- etcd: {args.etcd_version}, single member, default options",
         f"- Command: `{args.command}`",
@@ -306,17 +308,17 @@ def render_section(args, workloads, reports, failed):
         "`cli/target/classpath.txt` lists",
         "- readiness: `etcdctl --endpoints URL endpoint health` until it succeeds",
         "",
-        "Raw reports: `bench/results/vs-etcd/ID/SERVER-ROUND.json`, with the tables the load "
-        "generator printed in the `.txt` files beside them.",
+        f"Raw reports: `{args.results}/ID/SERVER-ROUND.json`, with the tables the load "
+        "generator printed in the `.txt` files beside them. The directory is not committed.",
         "",
-        markers(SECTION)[1],
+        markers(name)[1],
     ]
     return "\n".join(parts) + "\n"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", required=True, type=Path, help="bench/results/vs-etcd")
+    parser.add_argument("--results", required=True, type=Path, help="the run's directory of raw reports")
     parser.add_argument("--doc", required=True, help="Markdown file whose marked section is replaced")
     parser.add_argument("--date", required=True)
     parser.add_argument("--rounds", required=True, type=int)
@@ -328,11 +330,13 @@ def main():
     parser.add_argument("--load-end", required=True, help="load averages when the run ended")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--note", default="", help="a remark printed above the tables")
+    parser.add_argument("--section", default="", help="write the section vs-etcd-NAME instead of vs-etcd")
     args = parser.parse_args()
 
     workloads, reports, failed = load_runs(args.results)
     section = render_section(args, workloads, reports, failed)
-    replace_section(args.doc, SECTION, section)
+    name = SECTION if not args.section else f"{SECTION}-{args.section}"
+    replace_section(args.doc, name, section)
     sys.stdout.write(section)
     if failed:
         print("warning: failed runs: " + "; ".join(failed), file=sys.stderr)

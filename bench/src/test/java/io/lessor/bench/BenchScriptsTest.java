@@ -54,6 +54,43 @@ class BenchScriptsTest {
         }
     }
 
+    @Test
+    void vsEtcdReportWritesNamedSection(@TempDir Path directory) throws Exception {
+        Path results = Files.createDirectories(directory.resolve("run"));
+        Files.writeString(results.resolve("workloads.txt"), "put|put --conns 1 --clients 1\n");
+        Files.writeString(results.resolve("runs.tsv"),
+                "id\tround\tserver\texit\tload average before\tload average after\n"
+                        + "put\t1\tetcd\tserver did not start\t0.1\t\n"
+                        + "put\t1\tlessor\tserver did not start\t0.1\t\n");
+        Path doc = directory.resolve("benchmarks.md");
+        Files.writeString(doc, "# Benchmarks\n\n<!-- vs-etcd:start -->\nmain\n<!-- vs-etcd:end -->\n");
+
+        run("python3", "vs_etcd_report.py", "--results", results.toString(), "--doc", doc.toString(),
+                "--date", "2026-01-01 00:00 UTC", "--rounds", "1", "--jdk", "25", "--etcd-version", "3.4.23",
+                "--data-fs", "ext4", "--command", "bench/vs-etcd.sh --section other", "--load-start", "0.1",
+                "--load-end", "0.2", "--section", "other");
+
+        String text = Files.readString(doc);
+        assertThat(text).as("the main section stays").contains("<!-- vs-etcd:start -->\nmain\n<!-- vs-etcd:end -->");
+        assertThat(text).contains("<!-- vs-etcd-other:start -->\n## Lessor vs etcd: other\n");
+        assertThat(text).contains("<!-- vs-etcd-other:end -->");
+        assertThat(text).contains("`" + results + "/runs.tsv`");
+    }
+
+    @Test
+    void vsEtcdRejectsInvalidSection() throws Exception {
+        Process process = new ProcessBuilder("bash", "vs-etcd.sh", "--section", "Other Workloads")
+                .directory(MODULE.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        process.getOutputStream().close();
+        String error = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(error).contains("invalid --section 'Other Workloads'");
+    }
+
     /** Runs a command in the module directory and returns its standard output, failing on a nonzero exit. */
     private static String run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command)

@@ -189,7 +189,8 @@ final class ExpiryStorm {
         try {
             return Setup.count(run, keys);
         } catch (StatusRuntimeException e) {
-            throw new LoadFailedException("the count of the keys under " + keys + " failed: " + e.getStatus(), e);
+            throw new LoadFailedException("the count of the keys under " + keys + " failed: "
+                    + LoadFailedException.describe(e), e);
         }
     }
 

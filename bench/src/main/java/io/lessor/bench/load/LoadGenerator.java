@@ -71,7 +71,8 @@ final class LoadGenerator {
                                 .setCountOnly(true)
                                 .build());
             } catch (StatusRuntimeException e) {
-                throw new LoadFailedException("cannot reach " + options.endpoints().get(i) + ": " + e.getStatus()
+                throw new LoadFailedException("cannot reach " + options.endpoints().get(i) + ": "
+                        + LoadFailedException.describe(e)
                         + "; check that an etcd v3 server listens there, or pass --endpoints", e);
             }
         }

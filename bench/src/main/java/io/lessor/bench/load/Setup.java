@@ -26,7 +26,7 @@ final class Setup {
             return blockingKv(run).put(request);
         } catch (StatusRuntimeException e) {
             throw new LoadFailedException("the setup put of " + request.getKey().toStringUtf8() + " failed: "
-                    + e.getStatus(), e);
+                    + LoadFailedException.describe(e), e);
         }
     }
 

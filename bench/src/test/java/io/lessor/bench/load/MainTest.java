@@ -86,7 +86,11 @@ class MainTest {
         assertThat(run("put", "--total", "10", "--endpoints", "http://127.0.0.1:" + port)).isEqualTo(1);
 
         assertThat(stderr()).contains("lessor bench: put failed: cannot reach http://127.0.0.1:" + port + ": ")
-                .contains("UNAVAILABLE");
+                .contains("UNAVAILABLE")
+                .contains("Connection refused");
+        assertThat(stderr().lines().filter(line -> line.startsWith("lessor bench:")))
+                .as("the failure in one line").hasSize(1);
+        assertThat(stderr()).as("no stack trace").doesNotContain("\tat ");
         assertThat(stdout()).isEmpty();
     }
 
