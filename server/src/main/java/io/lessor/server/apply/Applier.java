@@ -235,7 +235,7 @@ public final class Applier implements GroupApplier {
         WriteTxn txn = mvcc.beginWrite(batch);
         try {
             for (ByteString key : keys) {
-                KeyValue current = txn.get(key);
+                KeyValue current = txn.metadata(key);
                 if (current != null && current.getLease() == lease.id()) {
                     txn.deleteRange(key, ByteString.EMPTY);
                 }
@@ -283,7 +283,7 @@ public final class Applier implements GroupApplier {
         for (RevisionChanges revision : effects.revisions) {
             List<Event> events = new ArrayList<>(revision.changes().size());
             for (Change change : revision.changes()) {
-                events.add(change.toEvent());
+                events.add(change.toEvent(previousValue(change)));
             }
             List<Event> shared = List.copyOf(events);
             for (RevisionListener listener : listeners) {
@@ -294,6 +294,23 @@ public final class Applier implements GroupApplier {
                 }
             }
         }
+    }
+
+    /**
+     * Returns the {@code prev_kv} of a change's event. A previous value that is not in memory is
+     * read from storage only while some listener wants previous values, one revision at a time,
+     * so a delete of many large values keeps none of them in memory when no watcher asked for them.
+     */
+    private KeyValue previousValue(Change change) {
+        if (!change.prevValueInStorage()) {
+            return change.prevKv();
+        }
+        for (RevisionListener listener : listeners) {
+            if (listener.wantsPrevValues()) {
+                return mvcc.storedValue(change.prevKv().getModRevision(), change.prevSubRevision());
+            }
+        }
+        return null;
     }
 
     private record RevisionChanges(long revision, List<Change> changes) {

@@ -31,14 +31,16 @@ final class WriteOps {
         if (request.getLease() != 0 && lessor.lookup(request.getLease()) == null) {
             throw EtcdError.LEASE_NOT_FOUND.exception();
         }
-        if ((request.getIgnoreValue() || request.getIgnoreLease()) && txn.get(request.getKey()) == null) {
+        if ((request.getIgnoreValue() || request.getIgnoreLease()) && txn.metadata(request.getKey()) == null) {
             throw EtcdError.KEY_NOT_FOUND.exception();
         }
     }
 
     /** Applies a checked put. */
     static PutResponse put(WriteTxn txn, Lessor lessor, PutRequest request) {
-        KeyValue prev = txn.get(request.getKey());
+        // The value itself is read from storage only when the request needs it.
+        boolean needsValue = request.getIgnoreValue() || request.getPrevKv();
+        KeyValue prev = needsValue ? txn.get(request.getKey()) : txn.metadata(request.getKey());
         if ((request.getIgnoreValue() || request.getIgnoreLease()) && prev == null) {
             throw EtcdError.KEY_NOT_FOUND.exception();
         }
@@ -64,7 +66,7 @@ final class WriteOps {
 
     /** Applies a delete: removes the live keys of the range, if any. */
     static DeleteRangeResponse deleteRange(WriteTxn txn, Lessor lessor, DeleteRangeRequest request) {
-        List<KeyValue> deleted = txn.deleteRange(request.getKey(), request.getRangeEnd());
+        List<KeyValue> deleted = txn.deleteRange(request.getKey(), request.getRangeEnd(), request.getPrevKv());
         for (KeyValue kv : deleted) {
             if (kv.getLease() != 0) {
                 lessor.detach(kv.getLease(), kv.getKey());

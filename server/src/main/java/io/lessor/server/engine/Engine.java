@@ -129,7 +129,17 @@ public interface Engine extends AutoCloseable {
      * that takes the stored size of the events read to {@code maxBytes} or more. It returns at
      * least one revision when there is one in the range.
      */
-    List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions, long maxBytes);
+    default List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions, long maxBytes) {
+        return events(fromRevision, toRevision, maxRevisions, maxBytes, true);
+    }
+
+    /**
+     * Reads events as {@link #events(long, long, int, long)} does; without {@code prevValues},
+     * the events carry no {@code prev_kv}, which saves reading the previous values from storage.
+     * With them, the previous values count against {@code maxBytes} too.
+     */
+    List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions, long maxBytes,
+            boolean prevValues);
 
     /** Returns the newest durable revision. */
     long revision();

@@ -402,8 +402,8 @@ public final class LocalEngine implements Engine {
      * most {@code maxRevisions} of them; see {@link MvccStore#events}.
      */
     public java.util.List<MvccStore.RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions,
-            long maxBytes) {
-        return mvcc.events(fromRevision, toRevision, maxRevisions, maxBytes);
+            long maxBytes, boolean prevValues) {
+        return mvcc.events(fromRevision, toRevision, maxRevisions, maxBytes, prevValues);
     }
 
     /** Removes a listener added with {@link #addRevisionListener}. */

@@ -58,7 +58,8 @@ public final class MvccStore {
 
     // Writer thread only.
     private long currentRevision;
-    private long pendingCompactedRevision;
+    // Written by the writer thread; volatile because a reader that misses a value compares it.
+    private volatile long pendingCompactedRevision;
     private final List<Long> pendingCompactions = new ArrayList<>();
     // Writer thread only: nodes written since the last publish whose values are too large to
     // keep in memory once durable.
@@ -125,8 +126,8 @@ public final class MvccStore {
             throw new IllegalArgumentException("revision " + revision + " is not published yet; the newest is "
                     + publishedRevision);
         }
-        return (key, end, atRevision, limit, countOnly) ->
-                rangeAt(key, end, atRevision, limit, countOnly, revision, revision, false);
+        return (key, end, atRevision, limit, countOnly, keysOnly) ->
+                rangeAt(key, end, atRevision, limit, countOnly, keysOnly, revision, revision, false);
     }
 
     /**
@@ -241,12 +242,14 @@ public final class MvccStore {
      * starts in the past, or to fill the gap before a new listener's first call.
      *
      * @param maxRevisions stop after this many revisions that changed keys
-     * @param maxBytes stop after the revision that takes the stored size of the records read to
-     *     this or more
+     * @param maxBytes stop after the revision that takes the stored size of the records read,
+     *     and of the previous values with {@code prevValues}, to this or more
+     * @param prevValues whether the events carry {@code prev_kv}
      * @throws io.lessor.server.EtcdException {@code COMPACTED} if {@code fromRevision} is at or
      *     below the compacted revision, as etcd refuses such a watch
      */
-    public List<RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions, long maxBytes) {
+    public List<RevisionEvents> events(long fromRevision, long toRevision, int maxRevisions, long maxBytes,
+            boolean prevValues) {
         long last = Math.min(toRevision, publishedRevision);
         long compacted = compactedRevision;
         if (fromRevision <= compacted) {
@@ -273,7 +276,17 @@ public final class MvccStore {
             current[0] = main;
             bytesRead[0] += key.length + value.length;
             KvCodec.Record record = KvCodec.decode(key, value);
-            events.add(new Change(record.kv(), previousValue(record.kv().getKey(), main - 1), record.tombstone()).toEvent());
+            Event.Builder event = Event.newBuilder()
+                    .setType(record.tombstone() ? Event.EventType.DELETE : Event.EventType.PUT)
+                    .setKv(record.kv());
+            if (prevValues) {
+                KeyValue previous = previousValue(record.kv().getKey(), main - 1);
+                if (previous != null) {
+                    bytesRead[0] += previous.getSerializedSize();
+                    event.setPrevKv(previous);
+                }
+            }
+            events.add(event.build());
             return true;
         });
         if (!events.isEmpty() && revisions.size() < maxRevisions) {
@@ -306,7 +319,7 @@ public final class MvccStore {
      * {@code viewRevision} only inside a write transaction, to see its own writes).
      */
     RangeResult rangeAt(ByteString key, ByteString end, long atRevision, long limit, boolean countOnly,
-            long viewRevision, long readRevision, boolean writer) {
+            boolean keysOnly, long viewRevision, long readRevision, boolean writer) {
         if (atRevision > viewRevision) {
             throw EtcdError.FUTURE_REVISION.exception();
         }
@@ -325,7 +338,9 @@ public final class MvccStore {
             }
             count++;
             if (!countOnly && (limit <= 0 || kvs.size() < limit)) {
-                kvs.add(valueOf(node, revision));
+                // With keys only, the metadata in memory is enough, even without the value bytes.
+                KeyValue metadata = keysOnly ? node.kv : null;
+                kvs.add(metadata != null ? metadata : valueOf(node, revision));
             }
         }
 
@@ -373,6 +388,18 @@ public final class MvccStore {
         largeUnpublished.add(node);
     }
 
+    /**
+     * Returns the whole value stored at revision {@code main}.{@code sub}, which the caller knows
+     * is there, such as the previous value of a change that was just written.
+     */
+    public KeyValue storedValue(long main, long sub) {
+        byte[] value = storage.getKv(KvCodec.revisionKey(main, sub));
+        if (value == null) {
+            throw new IllegalStateException("revision " + main + "." + sub + " is not in storage");
+        }
+        return KvCodec.decodeKeyValue(value);
+    }
+
     /** Returns the whole value of a node, from memory or storage. */
     KeyValue valueOf(KeyRevision node, long readRevision) {
         KeyValue kv = node.heldValue();
@@ -381,7 +408,8 @@ public final class MvccStore {
         }
         byte[] value = storage.getKv(KvCodec.revisionKey(node.main, node.sub));
         if (value == null) {
-            if (readRevision < compactedRevision) {
+            // The compaction's deletes are in storage before finishCompaction publishes it.
+            if (readRevision < Math.max(compactedRevision, pendingCompactedRevision)) {
                 throw EtcdError.COMPACTED.exception();
             }
             throw new IllegalStateException("revision " + node.main + "." + node.sub

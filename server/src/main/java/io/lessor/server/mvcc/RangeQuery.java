@@ -55,8 +55,10 @@ public final class RangeQuery {
         if (readLimit > 0 && readLimit < Long.MAX_VALUE) {
             readLimit++;
         }
+        // Sorting by value needs the values even when only the keys are returned.
+        boolean keysOnly = request.getKeysOnly() && target != SortTarget.VALUE;
         RangeResult result = view.range(request.getKey(), request.getRangeEnd(), request.getRevision(), readLimit,
-                request.getCountOnly());
+                request.getCountOnly(), keysOnly);
 
         List<KeyValue> kvs = result.kvs();
         if (filtered) {

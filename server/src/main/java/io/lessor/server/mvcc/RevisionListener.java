@@ -25,4 +25,13 @@ public interface RevisionListener {
      *     key existed before
      */
     void onRevision(long revision, List<Event> events);
+
+    /**
+     * Returns whether this listener may need {@code prev_kv} in the events it gets from now on.
+     * If no listener does, a previous value that is not in memory is not read from storage, and
+     * its event has no {@code prev_kv}.
+     */
+    default boolean wantsPrevValues() {
+        return true;
+    }
 }

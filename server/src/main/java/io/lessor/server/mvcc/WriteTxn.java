@@ -45,21 +45,47 @@ public final class WriteTxn {
      * transaction, and its header revision is {@link #revision()} at the time of the read.
      */
     public ReadView view() {
-        return (key, end, atRevision, limit, countOnly) -> {
-            RangeResult result = store.rangeAt(key, end, atRevision, limit, countOnly, beginRevision,
+        return (key, end, atRevision, limit, countOnly, keysOnly) -> {
+            RangeResult result = store.rangeAt(key, end, atRevision, limit, countOnly, keysOnly, beginRevision,
                     beginRevision + 1, true);
             return new RangeResult(result.kvs(), result.count(), revision());
         };
     }
 
-    /** Returns the live value of {@code key} including this transaction's writes, or {@code null}. */
+    /**
+     * Returns the live value of {@code key} including this transaction's writes, or
+     * {@code null}. A large value is read from storage; see {@link #metadata}.
+     */
     public KeyValue get(ByteString key) {
+        KeyRevision head = liveHead(key);
+        return head == null ? null : store.valueOf(head, Long.MAX_VALUE);
+    }
+
+    /**
+     * Returns the live key value of {@code key} as {@link #get} does, but without its value
+     * bytes when they are not in memory: its revisions, version and lease are always right.
+     */
+    public KeyValue metadata(ByteString key) {
+        KeyRevision head = liveHead(key);
+        return head == null ? null : head.kv;
+    }
+
+    private KeyRevision liveHead(ByteString key) {
         KeyHistory history = store.history(key);
         if (history == null) {
             return null;
         }
         KeyRevision head = history.head();
-        return head == null || head.tombstone ? null : store.valueOf(head, Long.MAX_VALUE);
+        return head == null || head.tombstone ? null : head;
+    }
+
+    /** Returns the change of {@code head}'s key whose previous value is {@code head}. */
+    private static Change change(KeyValue kv, KeyRevision head, boolean delete) {
+        if (head == null) {
+            return new Change(kv, null, delete);
+        }
+        KeyValue held = head.heldValue();
+        return held != null ? new Change(kv, held, delete) : new Change(kv, head.kv, delete, head.sub);
     }
 
     /**
@@ -71,7 +97,9 @@ public final class WriteTxn {
         long main = beginRevision + 1;
         long sub = changes.size();
         KeyHistory history = store.history(key);
-        KeyValue prev = get(key);
+        KeyRevision prevHead = liveHead(key);
+        // Without the value bytes when they are not in memory: only the metadata is needed here.
+        KeyValue prev = prevHead == null ? null : prevHead.kv;
 
         KeyValue kv = KeyValue.newBuilder()
                 .setKey(key)
@@ -87,17 +115,29 @@ public final class WriteTxn {
         if (node.isLarge()) {
             store.dropValueWhenDurable(node);
         }
-        changes.add(new Change(kv, prev, false));
+        changes.add(change(kv, prevHead, false));
         return kv;
+    }
+
+    /**
+     * Deletes every live key in a range, in ascending key order, and returns the deleted key
+     * values without the value bytes that are not in memory; see {@link #deleteRange(ByteString,
+     * ByteString, boolean)}.
+     */
+    public List<KeyValue> deleteRange(ByteString key, ByteString end) {
+        return deleteRange(key, end, false);
     }
 
     /**
      * Deletes every live key in a range, in ascending key order.
      *
      * @param end as in {@link ReadView#range}
-     * @return the values of the deleted keys, in key order
+     * @param wholeValues whether to return the deleted values whole, reading from storage those
+     *     not in memory. Without, those keep only their metadata (revisions, version, lease), so
+     *     a delete of many large values reads none of them
+     * @return the deleted key values, in key order
      */
-    public List<KeyValue> deleteRange(ByteString key, ByteString end) {
+    public List<KeyValue> deleteRange(ByteString key, ByteString end, boolean wholeValues) {
         long main = beginRevision + 1;
         List<KeyValue> deleted = new ArrayList<>();
         for (KeyHistory history : store.histories(key, end)) {
@@ -105,12 +145,12 @@ public final class WriteTxn {
             if (head == null || head.tombstone) {
                 continue;
             }
-            KeyValue prev = store.valueOf(head, Long.MAX_VALUE);
+            KeyValue prev = wholeValues ? store.valueOf(head, Long.MAX_VALUE) : head.kv;
             KeyValue tombstone = KeyValue.newBuilder().setKey(history.key).setModRevision(main).build();
             long sub = changes.size();
             batch.putKv(KvCodec.revisionKey(main, sub), KvCodec.encodeValue(true, tombstone));
+            changes.add(change(tombstone, head, true));
             history.prepend(new KeyRevision(main, sub, true, tombstone), store.durableRevision());
-            changes.add(new Change(tombstone, prev, true));
             deleted.add(prev);
         }
         return deleted;

@@ -299,9 +299,16 @@ public final class Storage implements AutoCloseable {
         }
     }
 
-    /** Returns RocksDB's estimate of the bytes that hold live data. */
+    /**
+     * Returns an estimate of the part of {@link #sizeBytes()} that is live data, measured the
+     * same way, uncompressed. RocksDB estimates the live bytes of the table files compressed, so
+     * the estimate is scaled by the table files' ratio of record bytes to file bytes.
+     */
     public long liveDataSizeBytes() {
-        return longProperty("rocksdb.estimate-live-data-size") + memTableDataBytes();
+        long liveFileBytes = longProperty("rocksdb.estimate-live-data-size");
+        long fileBytes = longProperty("rocksdb.total-sst-files-size");
+        long liveRecordBytes = fileBytes <= 0 ? 0 : (long) ((double) liveFileBytes * tableRecordBytes() / fileBytes);
+        return Math.min(liveRecordBytes + memTableDataBytes(), sizeBytes());
     }
 
     /** Returns RocksDB's estimate of the bytes of the records in the memtables of the data families. */

@@ -15,6 +15,8 @@ import java.util.List;
 final class CatchUpPass {
 
     private final List<CatchUpBatch> batches;
+    // Whether a watcher of the pass asked for prev_kv; otherwise no previous value is read.
+    private final boolean prevValues;
     private final long upTo;
     private final EventCopies copies;
     private final int revisionsPerRead;
@@ -37,10 +39,13 @@ final class CatchUpPass {
         this.revisionsPerRead = revisionsPerRead;
         this.bytesPerRead = bytesPerRead;
         long start = Long.MAX_VALUE;
+        boolean anyPrevKv = false;
         for (CatchUpBatch batch : batches) {
             start = Math.min(start, Math.max(batch.fromRevision(), firstReadable));
+            anyPrevKv |= batch.watcher().wantsPrevKv();
         }
         this.position = start;
+        this.prevValues = anyPrevKv;
     }
 
     List<CatchUpBatch> batches() {
@@ -62,7 +67,8 @@ final class CatchUpPass {
     boolean readRound(Engine engine, int maxRevisions) {
         int read = 0;
         while (!isFinished() && read < maxRevisions) {
-            List<MvccStore.RevisionEvents> revisions = engine.events(position, upTo, revisionsPerRead, bytesPerRead);
+            List<MvccStore.RevisionEvents> revisions = engine.events(position, upTo, revisionsPerRead, bytesPerRead,
+                    prevValues);
             for (CatchUpBatch batch : batches) {
                 for (MvccStore.RevisionEvents revision : revisions) {
                     batch.offer(revision, copies);

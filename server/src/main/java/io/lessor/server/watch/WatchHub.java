@@ -94,6 +94,9 @@ public final class WatchHub implements RevisionListener {
     private long nextStreamNumber;
     // @GuardedBy("lock"): closeAll() was called; later streams are closed as they open.
     private boolean stopped;
+    // Written under the lock: the watchers with prev_kv, synced or not. Read without it by the
+    // applier, which reads previous values from storage only while this is not 0.
+    private volatile int prevKvWatchers;
 
     /** Creates a hub for {@code engine} and starts listening to its revisions. */
     public WatchHub(Engine engine, WatchConfig config, Clock clock) {
@@ -307,6 +310,7 @@ public final class WatchHub implements RevisionListener {
     /** Adds {@code watcher} to the synced watchers. */
     void sync(Watcher watcher) {
         assert lock.isHeldByCurrentThread();
+        countIfNew(watcher);
         if (watcher.state == Watcher.State.UNSYNCED) {
             watcher.stream.unsyncedCount--;
         }
@@ -317,6 +321,7 @@ public final class WatchHub implements RevisionListener {
     /** Moves a synced or new watcher to unsynced; its nextRevision must be set. */
     void unsync(Watcher watcher) {
         assert lock.isHeldByCurrentThread();
+        countIfNew(watcher);
         if (watcher.state == Watcher.State.SYNCED) {
             synced.remove(watcher);
         }
@@ -329,12 +334,31 @@ public final class WatchHub implements RevisionListener {
     /** Removes {@code watcher} for good. */
     void cancel(Watcher watcher) {
         assert lock.isHeldByCurrentThread();
+        if (watcher.wantsPrevKv() && (watcher.state == Watcher.State.SYNCED || watcher.state == Watcher.State.UNSYNCED)) {
+            prevKvWatchers--;
+        }
         if (watcher.state == Watcher.State.SYNCED) {
             synced.remove(watcher);
         } else if (watcher.state == Watcher.State.UNSYNCED) {
             watcher.stream.unsyncedCount--;
         }
         watcher.state = Watcher.State.CANCELED;
+    }
+
+    /**
+     * Counts a new watcher with {@code prev_kv} before it can get any revision, so that the
+     * applier, which reads the count after it publishes a revision, never leaves out a previous
+     * value that this watcher gets: a watcher that starts later starts after that revision.
+     */
+    private void countIfNew(Watcher watcher) {
+        if (watcher.state == null && watcher.wantsPrevKv()) {
+            prevKvWatchers++;
+        }
+    }
+
+    @Override
+    public boolean wantsPrevValues() {
+        return prevKvWatchers > 0;
     }
 
     /** Returns how many responses wait in the queues of the open streams, for monitoring and tests. */

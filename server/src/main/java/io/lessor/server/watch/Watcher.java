@@ -66,6 +66,11 @@ final class Watcher {
     // @GuardedBy("hub lock"): this watcher's position in its WatcherIndex group while synced, else -1.
     int indexSlot = -1;
 
+    /** Returns whether the client asked for {@code prev_kv} in this watcher's events. */
+    boolean wantsPrevKv() {
+        return (options & PREV_KV) != 0;
+    }
+
     Watcher(long id, WatchStream stream, ByteString key, ByteString rangeEnd, WatchCreateRequest request) {
         this.id = id;
         this.stream = stream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import io.lessor.api.Event;
 import io.lessor.api.KeyValue;
 import io.lessor.server.EtcdError;
 import io.lessor.server.EtcdException;
@@ -137,11 +138,62 @@ class MvccStoreTest {
             overwrite[0] = txn.changes().get(0);
         });
         write(txn -> txn.put(key("k"), large, 0));
-        write(txn -> deleted.addAll(txn.deleteRange(key("k"), ByteString.EMPTY)));
+        write(txn -> deleted.addAll(txn.deleteRange(key("k"), ByteString.EMPTY, true)));
 
-        assertThat(overwrite[0].toEvent().getPrevKv().getValue()).isEqualTo(large);
+        assertThat(overwrite[0].prevValueInStorage()).as("the overwritten value is not read").isTrue();
+        assertThat(overwrite[0].prevKv().getVersion()).isEqualTo(1);
+        assertThat(store.storedValue(overwrite[0].prevKv().getModRevision(), overwrite[0].prevSubRevision()).getValue())
+                .isEqualTo(large);
         assertThat(deleted).extracting(KeyValue::getValue).containsExactly(large);
         assertThat(deleted.get(0).getVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void deleteWithoutPrevValuesReadsNone() {
+        ByteString large = ByteString.copyFromUtf8("z".repeat(1_000));
+        write(txn -> txn.put(key("k/1"), large, 4));
+        write(txn -> txn.put(key("k/2"), large, 0));
+        List<KeyValue> deleted = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
+
+        write(txn -> {
+            deleted.addAll(txn.deleteRange(key("k/"), key("k0"), false));
+            changes.addAll(txn.changes());
+        });
+
+        assertThat(deleted).extracting(kv -> kv.getKey().toStringUtf8()).containsExactly("k/1", "k/2");
+        assertThat(deleted).extracting(KeyValue::getLease).containsExactly(4L, 0L);
+        assertThat(deleted).allMatch(kv -> kv.getValue().isEmpty());
+        assertThat(changes).allMatch(Change::prevValueInStorage);
+    }
+
+    @Test
+    void keysOnlyRangeReadsNoValue() {
+        ByteString large = ByteString.copyFromUtf8("w".repeat(1_000));
+        write(txn -> txn.put(key("k"), large, 0));
+
+        List<KeyValue> keys = store.readView().range(ALL, ALL, 0, 0, false, true).kvs();
+
+        assertThat(keys).extracting(kv -> kv.getKey().toStringUtf8()).containsExactly("k");
+        assertThat(keys.get(0).getValue().isEmpty()).as("the value stays in storage").isTrue();
+        assertThat(keys.get(0).getModRevision()).isEqualTo(2);
+        assertThat(store.readView().range(ALL, ALL, 0, 0, false).kvs().get(0).getValue()).isEqualTo(large);
+    }
+
+    @Test
+    void eventsCarryPrevValuesOnRequest() {
+        ByteString large = ByteString.copyFromUtf8("v".repeat(1_000));
+        write(txn -> txn.put(key("k"), large, 0));
+        write(txn -> txn.deleteRange(key("k"), ByteString.EMPTY));
+
+        Event withPrev = store.events(3, 3, 10, Long.MAX_VALUE, true).get(0).events().get(0);
+        Event withoutPrev = store.events(3, 3, 10, Long.MAX_VALUE, false).get(0).events().get(0);
+
+        assertThat(withPrev.getPrevKv().getValue()).isEqualTo(large);
+        assertThat(withoutPrev.hasPrevKv()).isFalse();
+        assertThat(store.events(2, 3, 10, 1_200, true)).as("the previous value counts against the bytes")
+                .hasSize(2);
+        assertThat(store.events(2, 3, 10, 900, true)).hasSize(1);
     }
 
     @Test
@@ -193,5 +245,22 @@ class MvccStoreTest {
         assertThat(view.range(ALL, ALL, 4, 0, false).kvs()).extracting(kv -> kv.getValue().toStringUtf8())
                 .containsExactly("3");
         assertThat(store.history(key("a")).head().next).isNull();
+    }
+
+    @Test
+    void readBeforeCompactionPublishesFailsAsCompacted() {
+        ByteString large = ByteString.copyFromUtf8("u".repeat(1_000));
+        write(txn -> txn.put(key("a"), large, 0));
+        write(txn -> txn.put(key("a"), key("small"), 0));
+        ReadView view = store.readView();
+
+        // The compaction's deletes are in storage, and finishCompaction has not run yet.
+        try (StorageBatch batch = storage.newBatch()) {
+            store.compact(3, batch);
+            storage.commit(batch);
+        }
+
+        assertThat(catchThrowableOfType(EtcdException.class, () -> view.range(ALL, ALL, 2, 0, false)).error())
+                .isEqualTo(EtcdError.COMPACTED);
     }
 }

@@ -146,6 +146,28 @@ class WatchServiceTest {
     }
 
     @Test
+    void prevKvOfLargeValuesIsWhole() throws Exception {
+        String large = "L".repeat(5_000);
+        put("big", large);
+        WatchCall withoutPrev = WatchCall.open(channel);
+        withoutPrev.createAndAwait(WatchCall.key("big"));
+        put("big", "small");
+        assertThat(withoutPrev.next().getEvents(0).hasPrevKv()).as("no watcher with prev_kv yet").isFalse();
+        put("big", large);
+        WatchCall withPrev = WatchCall.open(channel);
+        withPrev.createAndAwait(WatchCall.key("big").setPrevKv(true));
+
+        delete("big");
+
+        Event delete = withPrev.next().getEvents(0);
+        assertThat(delete.getType()).isEqualTo(Event.EventType.DELETE);
+        assertThat(delete.getPrevKv().getValue().toStringUtf8()).isEqualTo(large);
+        assertThat(delete.getPrevKv().getVersion()).isEqualTo(3);
+        withoutPrev.next();
+        assertThat(withoutPrev.next().getEvents(0).hasPrevKv()).isFalse();
+    }
+
+    @Test
     void filtersDropPutsOrDeletes() throws Exception {
         WatchCall call = WatchCall.open(channel);
         long noPut = call.createAndAwait(WatchCall.key("f").addFilters(WatchCreateRequest.FilterType.NOPUT)).getWatchId();

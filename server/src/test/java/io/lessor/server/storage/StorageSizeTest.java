@@ -27,8 +27,10 @@ class StorageSizeTest {
             inTables = storage.sizeBytes();
         }
         long afterRestart;
+        long liveAfterRestart;
         try (Storage storage = Storage.open(dir)) {
             afterRestart = storage.sizeBytes();
+            liveAfterRestart = storage.liveDataSizeBytes();
         }
 
         // RocksDB estimates the memtables' bytes from a sample, so they may read a little low.
@@ -36,6 +38,7 @@ class StorageSizeTest {
         assertThat(inMemtables).as("size while in memtables").isBetween(data * 3 / 4, data * 5 / 4);
         assertThat(inTables).as("size once flushed to compressed table files").isBetween(data, data * 5 / 4);
         assertThat(afterRestart).as("size after a restart").isEqualTo(inTables);
+        assertThat(liveAfterRestart).as("live data, every record being live").isBetween(data * 3 / 4, afterRestart);
     }
 
     /** Writes values of one repeated byte, which RocksDB's compression shrinks a hundredfold. */
