@@ -111,6 +111,11 @@ final class Calls {
         if (clientContext.isDone() && status.getCode() == Status.Code.CANCELLED) {
             return closed(method);
         }
+        if (budget.contextDeadline() && ctx.timeRemaining().map(left -> left.toNanos() <= 0).orElse(false)) {
+            // The caller's deadline has passed, and the server saw it first: etcd then fails the
+            // call with its own error, such as UNKNOWN "context deadline exceeded".
+            return new ContextDoneException(Reason.DEADLINE_EXCEEDED, null);
+        }
         if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && status.getCause() == null
                 && isClientDeadline(status)) {
             if (budget.contextDeadline()) {

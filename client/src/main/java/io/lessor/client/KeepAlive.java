@@ -21,8 +21,10 @@ import java.util.concurrent.Flow;
  *       requested more. The signals of every keep-alive of a client come from one delivery
  *       thread that they share, so keep {@code onNext} short: a subscriber that blocks delays
  *       the responses of the other keep-alives, though not their renewals. A subscriber that
- *       throws gets nothing more. The client's {@code close()} waits up to a second for the
- *       ends to go out.
+ *       cancels, or throws, gets nothing more, and the keep-alive ends with
+ *       {@link KeepAliveEnd.Reason#SUBSCRIBER_CANCELLED}. The client's {@code close()} waits up
+ *       to a second for the ends to go out; the ends that a blocked subscriber holds up then go
+ *       out on threads of their own.
  * </ul>
  *
  * <pre>{@code

@@ -30,6 +30,12 @@ public record KeepAliveEnd(Reason reason, Throwable cause) {
         /** The client was closed. */
         CLIENT_CLOSED,
         /**
+         * The Flow subscriber cancelled its subscription, or threw from one of its methods, which
+         * Flow treats as a cancel; the cause is the exception it threw, or a
+         * {@link java.util.concurrent.CancellationException}.
+         */
+        SUBSCRIBER_CANCELLED,
+        /**
          * The keep-alive stream failed with an error that retrying cannot fix, such as
          * {@code PERMISSION_DENIED} or {@code UNIMPLEMENTED}; the cause is that error.
          */

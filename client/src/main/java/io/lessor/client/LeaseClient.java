@@ -105,15 +105,20 @@ final class LeaseClient implements Lease {
      */
     private LeaseKeepAliveResponse keepAliveOnceAttempt(Context ctx, long leaseId, long timeoutNanos)
             throws InterruptedException, ExecutionException {
-        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+        // Waits for a connection, as the keep-alive stream and etcd's Go client do, within the deadline.
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS).withWaitForReady();
         ClientCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> call = Calls.requiringLeader(calls.channel())
                 .newCall(LeaseGrpc.getLeaseKeepAliveMethod(), options);
         FirstResponse first = new FirstResponse();
 
-        Registration onCallerDone = ctx.done().onFire(() -> call.cancel("the caller's context ended", null));
-        Registration onClientClosed = calls.clientContext().done().onFire(() -> call.cancel("the client closed", null));
+        Registration onCallerDone = null;
+        Registration onClientClosed = null;
         try {
             StreamObserver<LeaseKeepAliveRequest> requests = ClientCalls.asyncBidiStreamingCall(call, first);
+            // Registered once the call has started, because gRPC does not allow a cancel that
+            // races the start. A context that has ended already cancels the call at once.
+            onCallerDone = ctx.done().onFire(() -> call.cancel("the caller's context ended", null));
+            onClientClosed = calls.clientContext().done().onFire(() -> call.cancel("the client closed", null));
             requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(leaseId).build());
             requests.onCompleted();
 
@@ -132,8 +137,12 @@ final class LeaseClient implements Lease {
             ctx.throwIfDone();
             throw Calls.closed(LeaseGrpc.getLeaseKeepAliveMethod());
         } finally {
-            onCallerDone.stop();
-            onClientClosed.stop();
+            if (onCallerDone != null) {
+                onCallerDone.stop();
+            }
+            if (onClientClosed != null) {
+                onClientClosed.stop();
+            }
             call.cancel("keepAliveOnce finished", null);
         }
     }

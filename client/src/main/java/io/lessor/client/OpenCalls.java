@@ -26,14 +26,23 @@ final class OpenCalls implements ClientInterceptor {
             @Override
             public void start(Listener<R> listener, Metadata headers) {
                 open.incrementAndGet();
-                super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        // gRPC calls onClose exactly once for every call that started.
+                boolean started = false;
+                try {
+                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            // gRPC calls onClose exactly once for every call that started.
+                            open.decrementAndGet();
+                            super.onClose(status, trailers);
+                        }
+                    }, headers);
+                    started = true;
+                } finally {
+                    if (!started) {
+                        // A start that throws never calls onClose.
                         open.decrementAndGet();
-                        super.onClose(status, trailers);
                     }
-                }, headers);
+                }
             }
         };
     }

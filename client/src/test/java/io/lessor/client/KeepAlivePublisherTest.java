@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +102,94 @@ class KeepAlivePublisherTest {
         assertThat(thrownCalls).hasValue(1);
         assertThat(throwing.completed).isFalse();
         assertThat(throwing.error.get()).isNull();
+        revoke(server, ids);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void cancelOrThrowStopsRenewals(Server server) throws Exception {
+        RecordingSubscriber<LeaseKeepAliveResponse> cancelling = new RecordingSubscriber<>(Long.MAX_VALUE) {
+            @Override
+            public void onNext(LeaseKeepAliveResponse item) {
+                super.onNext(item);
+                try {
+                    subscription().cancel();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RecordingSubscriber<LeaseKeepAliveResponse> throwing = new RecordingSubscriber<>(Long.MAX_VALUE) {
+            @Override
+            public void onNext(LeaseKeepAliveResponse item) {
+                throw new IllegalStateException("subscriber failure on purpose");
+            }
+        };
+        try (Client client = servers.client(server)) {
+            long cancelledId = client.lease().grant(background, 2).getID();
+            long throwingId = client.lease().grant(background, 2).getID();
+            KeepAlive cancelled = client.lease().keepAlive(background, cancelledId);
+            KeepAlive threw = client.lease().keepAlive(background, throwingId);
+            cancelled.subscribe(cancelling);
+            threw.subscribe(throwing);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> cancelled.end().isPresent() && threw.end().isPresent());
+
+            assertThat(cancelled.end().get().reason()).isEqualTo(KeepAliveEnd.Reason.SUBSCRIBER_CANCELLED);
+            assertThat(threw.end().get().reason()).isEqualTo(KeepAliveEnd.Reason.SUBSCRIBER_CANCELLED);
+            assertThat(threw.end().get().cause()).hasMessage("subscriber failure on purpose");
+            assertThat(client.keepAliveLeaseCount()).as("leases still renewed").isZero();
+            // Nothing renews them any more, so both expire on the server within their TTL.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(client.lease().timeToLive(background, cancelledId, false).getTTL()).isEqualTo(-1);
+                assertThat(client.lease().timeToLive(background, throwingId, false).getTTL()).isEqualTo(-1);
+            });
+        }
+        assertThat(cancelling.items).hasSize(1);
+        assertThat(cancelling.completed).isFalse();
+        assertThat(cancelling.error.get()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void blockedSubscriberDelaysCloseOneSecond(Server server) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        RecordingSubscriber<LeaseKeepAliveResponse> blocked = new RecordingSubscriber<>(Long.MAX_VALUE) {
+            @Override
+            public void onNext(LeaseKeepAliveResponse item) {
+                blocking.countDown();
+                while (true) {
+                    try {
+                        release.await();
+                        return;
+                    } catch (InterruptedException ignored) {
+                        // Ignores interrupts, as a badly behaved subscriber would.
+                    }
+                }
+            }
+        };
+        RecordingSubscriber<LeaseKeepAliveResponse> other = new RecordingSubscriber<>(Long.MAX_VALUE);
+        List<Long> ids = new ArrayList<>();
+        long closeMillis;
+        try {
+            try (Client client = servers.client(server)) {
+                ids.add(client.lease().grant(background, 10).getID());
+                ids.add(client.lease().grant(background, 10).getID());
+                client.lease().keepAlive(background, ids.get(0)).subscribe(blocked);
+                blocking.await();
+                client.lease().keepAlive(background, ids.get(1)).subscribe(other);
+
+                long start = System.nanoTime();
+                client.close();
+                closeMillis = (System.nanoTime() - start) / 1_000_000;
+            }
+
+            assertThat(closeMillis).as("close() with a blocked subscriber, ms").isLessThan(1_900);
+            await().atMost(Duration.ofSeconds(2)).until(() -> other.completed);
+        } finally {
+            release.countDown();
+        }
         revoke(server, ids);
     }
 

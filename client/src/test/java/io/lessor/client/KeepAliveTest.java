@@ -327,6 +327,30 @@ class KeepAliveTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void keepAliveOnceRacingDeadline(Server server) throws Exception {
+        try (Client client = servers.client(server)) {
+            long id = client.lease().grant(background, 60).getID();
+            int succeeded = 0;
+            int timedOut = 0;
+            for (int i = 0; i < 1_500; i++) {
+                // Deadlines of 0 to 2 ms end around the call's start, which once made gRPC throw.
+                try (CancelableContext ctx = background.withTimeout(Duration.ofNanos(i % 20 * 100_000L))) {
+                    client.lease().keepAliveOnce(ctx, id);
+                    succeeded++;
+                } catch (ContextDoneException expected) {
+                    timedOut++;
+                }
+            }
+
+            assertThat(succeeded + timedOut).isEqualTo(1_500);
+            assertThat(timedOut).as("calls whose deadline passed").isPositive();
+            await().atMost(Duration.ofSeconds(2)).until(() -> client.openCalls() == 0);
+            client.lease().revoke(background, id);
+        }
+    }
+
     @Test
     void keepAliveOnceTimeoutLeavesNoStream() throws Exception {
         try (Silent silent = new Silent();

@@ -4,6 +4,8 @@ import io.lessor.context.Context;
 import io.lessor.context.Worker;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -45,7 +47,7 @@ final class FlowDelivery {
     private final Condition changed = lock.newCondition();
     // @GuardedBy("lock"): the subscriptions with something to deliver. A subscription schedules
     // itself only while it is not scheduled, so it appears here at most once.
-    private ArrayDeque<KeepAliveSubscription> queue = new ArrayDeque<>();
+    private final ArrayDeque<KeepAliveSubscription> queue = new ArrayDeque<>();
     // @GuardedBy("lock")
     private State state = State.NEW;
     // @GuardedBy("lock"): whether the thread waits for work. Only then does a schedule signal it.
@@ -94,11 +96,14 @@ final class FlowDelivery {
 
     /**
      * Lets the thread deliver what is queued, such as the ends of the subscriptions that the
-     * client's close() has just ended, then stops it, waiting up to {@code grace} for each step.
-     * What is still queued after that goes out on threads of its own.
+     * client's close() has just ended, then stops it, all within {@code grace}. If a subscriber
+     * blocks the thread longer, what is still queued goes out on threads of its own, and so does
+     * everything scheduled later.
      */
     void close(Duration grace) {
+        long deadlineNanos = System.nanoTime() + grace.toNanos();
         Worker running = null;
+        List<KeepAliveSubscription> left = List.of();
         lock.lock();
         try {
             if (state == State.NEW) {
@@ -112,59 +117,67 @@ final class FlowDelivery {
                 return;
             }
             running = worker;
-            long leftNanos = grace.toNanos();
+            long leftNanos = deadlineNanos - System.nanoTime();
             while (state != State.STOPPED && leftNanos > 0) {
                 leftNanos = changed.awaitNanos(leftNanos);
+            }
+            if (state != State.STOPPED) {
+                // A subscriber blocks the thread: the others do not wait for it.
+                state = State.STOPPED;
+                left = new ArrayList<>(queue);
+                queue.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
-        if (running != null && !running.stop(grace)) {
+        for (KeepAliveSubscription subscription : left) {
+            deliverAlone(subscription);
+        }
+        Duration stopGrace = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+        if (running != null && !running.stop(stopGrace)) {
             log.warn("keep-alive delivery thread did not stop, a subscriber blocks it: waited-ms={}", grace.toMillis());
         }
     }
 
     private void run(Context ctx) throws InterruptedException {
         thread = Thread.currentThread();
-        ArrayDeque<KeepAliveSubscription> batch = new ArrayDeque<>();
+        boolean delivered = false;
         try {
             while (true) {
+                KeepAliveSubscription next;
                 lock.lock();
                 try {
-                    if (queue.isEmpty() && state != State.CLOSING) {
+                    if (queue.isEmpty() && delivered && state == State.RUNNING) {
                         // Not `waiting`, so schedule() only queues; close() still signals.
                         changed.awaitNanos(GATHER_NANOS);
                     }
+                    delivered = false;
                     while (queue.isEmpty()) {
-                        if (state == State.CLOSING) {
+                        if (state != State.RUNNING) {
                             return;
                         }
                         waiting = true;
                         changed.await();
                     }
-                    // The two queues take turns, so that delivering a batch holds no lock.
-                    ArrayDeque<KeepAliveSubscription> full = queue;
-                    queue = batch;
-                    batch = full;
+                    // One at a time, so that close() can hand what is queued to other threads
+                    // while a subscriber blocks this one.
+                    next = queue.poll();
                 } finally {
                     lock.unlock();
                 }
-                KeepAliveSubscription next;
-                while ((next = batch.poll()) != null) {
-                    next.deliver();
-                }
+                next.deliver();
+                delivered = true;
             }
         } finally {
-            ArrayDeque<KeepAliveSubscription> left;
+            List<KeepAliveSubscription> left;
             lock.lock();
             try {
                 state = State.STOPPED;
                 waiting = false;
-                left = queue;
-                left.addAll(batch);
-                queue = new ArrayDeque<>();
+                left = new ArrayList<>(queue);
+                queue.clear();
                 changed.signalAll();
             } finally {
                 lock.unlock();

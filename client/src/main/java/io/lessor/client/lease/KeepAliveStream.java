@@ -57,6 +57,10 @@ final class KeepAliveStream implements ClientResponseObserver<LeaseKeepAliveRequ
         LeaseGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withExecutor(Runnable::run)
+                // Waits for a connection instead of failing at once while the channel
+                // reconnects, as etcd's Go client opens it, so a server that is back within the
+                // TTL gets the renewals as soon as it serves.
+                .withWaitForReady()
                 .leaseKeepAlive(stream);
         return stream;
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +33,8 @@ final class KeepAliveSubscription implements KeepAlive {
     private final long leaseId;
     private final int capacity;
     private final FlowDelivery delivery;
+    // Ends this subscription when its Flow subscriber cancels or throws, so renewals stop.
+    private final KeepAlives owner;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // @GuardedBy("lock")
@@ -47,10 +50,11 @@ final class KeepAliveSubscription implements KeepAlive {
     // @GuardedBy("lock"): the Flow subscriber's state, or null while it has none.
     private FlowSide flow;
 
-    KeepAliveSubscription(long leaseId, int capacity, FlowDelivery delivery) {
+    KeepAliveSubscription(long leaseId, int capacity, FlowDelivery delivery, KeepAlives owner) {
         this.leaseId = leaseId;
         this.capacity = capacity;
         this.delivery = delivery;
+        this.owner = owner;
     }
 
     @Override
@@ -295,6 +299,7 @@ final class KeepAliveSubscription implements KeepAlive {
                 lock.unlock();
             }
             log.warn("keep-alive subscriber failed, delivery stopped: lease-id={}", String.format("%016x", leaseId), e);
+            owner.end(this, KeepAliveEnd.Reason.SUBSCRIBER_CANCELLED, e);
         }
     }
 
@@ -351,11 +356,17 @@ final class KeepAliveSubscription implements KeepAlive {
 
         @Override
         public void cancel() {
+            boolean first;
             lock.lock();
             try {
+                first = !cancelled;
                 cancelled = true;
             } finally {
                 lock.unlock();
+            }
+            if (first) {
+                owner.end(KeepAliveSubscription.this, KeepAliveEnd.Reason.SUBSCRIBER_CANCELLED,
+                        new CancellationException("the Flow subscriber cancelled the keep-alive"));
             }
         }
     }

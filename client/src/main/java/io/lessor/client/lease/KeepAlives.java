@@ -172,7 +172,7 @@ public final class KeepAlives implements AutoCloseable {
      */
     public KeepAlive keepAlive(Context ctx, long leaseId) {
         Objects.requireNonNull(ctx, "ctx");
-        KeepAliveSubscription subscription = new KeepAliveSubscription(leaseId, config.bufferSize(), delivery);
+        KeepAliveSubscription subscription = new KeepAliveSubscription(leaseId, config.bufferSize(), delivery, this);
 
         boolean added = false;
         lock.lock();
@@ -568,7 +568,7 @@ public final class KeepAlives implements AutoCloseable {
     }
 
     /** Removes {@code subscription} from its lease, then ends it; the lease's renewals stop with its last one. */
-    private void end(KeepAliveSubscription subscription, KeepAliveEnd.Reason reason, Throwable cause) {
+    void end(KeepAliveSubscription subscription, KeepAliveEnd.Reason reason, Throwable cause) {
         lock.lock();
         try {
             LeaseEntry entry = entries.get(subscription.leaseId());
