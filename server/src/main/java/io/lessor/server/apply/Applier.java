@@ -268,7 +268,11 @@ public final class Applier implements GroupApplier {
     private void end(WriteTxn txn, GroupEffects effects) {
         txn.end();
         if (effects.collectEvents && !txn.changes().isEmpty()) {
-            effects.revisions.add(new RevisionChanges(txn.revision(), List.copyOf(txn.changes())));
+            // The events are built before the group commits, so that reading a previous value
+            // from storage, which may fail, fails the group instead of a committed one.
+            boolean prevValues = anyListenerWantsPrevValues();
+            List<Change> changes = List.copyOf(txn.changes());
+            effects.revisions.add(new RevisionChanges(txn.revision(), changes, events(changes, prevValues), prevValues));
         }
     }
 
@@ -281,11 +285,14 @@ public final class Applier implements GroupApplier {
             return;
         }
         for (RevisionChanges revision : effects.revisions) {
-            List<Event> events = new ArrayList<>(revision.changes().size());
-            for (Change change : revision.changes()) {
-                events.add(change.toEvent(previousValue(change)));
+            List<Event> shared = revision.events();
+            if (!revision.withPrevValues() && anyListenerWantsPrevValues()) {
+                // A watcher with prev_kv started since the events were built, and it gets this
+                // revision, so the previous values that were left in storage are read now.
+                // NOTE: a failure here comes after the commit; the window is a watcher created
+                // during one group's apply.
+                shared = events(revision.changes(), true);
             }
-            List<Event> shared = List.copyOf(events);
             for (RevisionListener listener : listeners) {
                 try {
                     listener.onRevision(revision.revision(), shared);
@@ -297,23 +304,34 @@ public final class Applier implements GroupApplier {
     }
 
     /**
-     * Returns the {@code prev_kv} of a change's event. A previous value that is not in memory is
-     * read from storage only while some listener wants previous values, one revision at a time,
-     * so a delete of many large values keeps none of them in memory when no watcher asked for them.
+     * Returns the events of a revision's changes. A previous value that is not in memory is read
+     * from storage only with {@code prevValues}, which is set while some listener wants previous
+     * values, so a delete of many large values keeps none of them in memory when no watcher
+     * asked for them. Without it, such an event has no {@code prev_kv}.
      */
-    private KeyValue previousValue(Change change) {
-        if (!change.prevValueInStorage()) {
-            return change.prevKv();
-        }
-        for (RevisionListener listener : listeners) {
-            if (listener.wantsPrevValues()) {
-                return mvcc.storedValue(change.prevKv().getModRevision(), change.prevSubRevision());
+    private List<Event> events(List<Change> changes, boolean prevValues) {
+        List<Event> events = new ArrayList<>(changes.size());
+        for (Change change : changes) {
+            KeyValue prev = change.prevKv();
+            if (change.prevValueInStorage()) {
+                prev = prevValues ? mvcc.storedValue(prev.getModRevision(), change.prevSubRevision()) : null;
             }
+            events.add(change.toEvent(prev));
         }
-        return null;
+        return List.copyOf(events);
     }
 
-    private record RevisionChanges(long revision, List<Change> changes) {
+    private boolean anyListenerWantsPrevValues() {
+        for (RevisionListener listener : listeners) {
+            if (listener.wantsPrevValues()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The changes of one revision and their events, built with previous values or without. */
+    private record RevisionChanges(long revision, List<Change> changes, List<Event> events, boolean withPrevValues) {
     }
 
     /** The work a group leaves for after its commit: events to publish and leases revoked. */

@@ -94,9 +94,9 @@ public final class WatchHub implements RevisionListener {
     private long nextStreamNumber;
     // @GuardedBy("lock"): closeAll() was called; later streams are closed as they open.
     private boolean stopped;
-    // Written under the lock: the watchers with prev_kv, synced or not. Read without it by the
-    // applier, which reads previous values from storage only while this is not 0.
-    private volatile int prevKvWatchers;
+    // @GuardedBy("lock"): the watchers with prev_kv, synced or not. The applier reads previous
+    // values from storage only while this is not 0.
+    private int prevKvWatchers;
 
     /** Creates a hub for {@code engine} and starts listening to its revisions. */
     public WatchHub(Engine engine, WatchConfig config, Clock clock) {
@@ -346,9 +346,10 @@ public final class WatchHub implements RevisionListener {
     }
 
     /**
-     * Counts a new watcher with {@code prev_kv} before it can get any revision, so that the
-     * applier, which reads the count after it publishes a revision, never leaves out a previous
-     * value that this watcher gets: a watcher that starts later starts after that revision.
+     * Counts a new watcher with {@code prev_kv} in the same locked step that reads its start
+     * revision, so that the applier, which reads the count under the lock after it publishes a
+     * revision, never leaves out a previous value that this watcher gets: a watcher counted
+     * after that read starts after the revision.
      */
     private void countIfNew(Watcher watcher) {
         if (watcher.state == null && watcher.wantsPrevKv()) {
@@ -358,7 +359,12 @@ public final class WatchHub implements RevisionListener {
 
     @Override
     public boolean wantsPrevValues() {
-        return prevKvWatchers > 0;
+        lock.lock();
+        try {
+            return prevKvWatchers > 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Returns how many responses wait in the queues of the open streams, for monitoring and tests. */
