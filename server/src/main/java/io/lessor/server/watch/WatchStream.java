@@ -1,5 +1,6 @@
 package io.lessor.server.watch;
 
+import io.grpc.Status;
 import com.google.protobuf.ByteString;
 import io.lessor.api.Event;
 import io.lessor.api.KeyValue;
@@ -389,6 +390,10 @@ public final class WatchStream {
 
     // ---- the worker ----------------------------------------------------------------------------
 
+    /** The description of the status that ends a stream whose worker ran out of heap. */
+    static final String OUT_OF_MEMORY = "lessor: the watch stream ran out of memory; watch a newer revision or "
+            + "without prev_kv, or give the server more heap";
+
     private void run(Context ctx) throws InterruptedException {
         try {
             loop(ctx);
@@ -398,6 +403,13 @@ public final class WatchStream {
                 LOG.warn("watch: stream {} failed; ending it", number, e);
                 outbound.fail(e);
             }
+            close();
+        } catch (OutOfMemoryError e) {
+            // A catch-up revision too large for the heap, such as many deletes of large values
+            // with prev_kv. The stream ends with an error that its client sees, instead of its
+            // worker dying silently, and what it had queued becomes garbage.
+            LOG.error("watch: stream {} ran out of heap; ending it", number, e);
+            outbound.fail(Status.RESOURCE_EXHAUSTED.withDescription(OUT_OF_MEMORY).asRuntimeException());
             close();
         }
     }

@@ -1,8 +1,10 @@
 package io.lessor.server.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.lessor.api.CompactionRequest;
 import io.lessor.api.DeleteRangeRequest;
 import io.lessor.api.Event;
@@ -427,6 +429,43 @@ class WatchHubTest {
                     .containsExactly(first + 9, first + 19, first + 29);
         }
         assertThat(stalled.sent.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void catchUpOutOfHeapEndsOnlyItsStream() throws Exception {
+        long first = put("k", "1");
+        put("k", "2");
+        Engine failing = (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("events")) {
+                        throw new OutOfMemoryError("simulated: a catch-up revision too large for the heap");
+                    }
+                    try {
+                        return method.invoke(engine, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        WatchHub failingHub = new WatchHub(failing, config(), Clock.system());
+        hubs.add(failingHub);
+        TestOutbound behind = new TestOutbound();
+        behind.ready = true;
+        TestOutbound live = new TestOutbound();
+        live.ready = true;
+        open(failingHub, live).create(watchKey("k").build());
+        assertThat(live.next().getCreated()).isTrue();
+
+        open(failingHub, behind).create(watchKey("k").setStartRevision(first).build());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> behind.failure != null);
+        assertThat(Status.fromThrowable(behind.failure).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(Status.fromThrowable(behind.failure).getDescription()).isEqualTo(WatchStream.OUT_OF_MEMORY);
+        long next = put("k", "3");
+        WatchResponse liveEvent = live.next();
+        while (liveEvent.getEventsCount() == 0) {
+            liveEvent = live.next();
+        }
+        assertThat(liveEvent.getEvents(0).getKv().getModRevision()).as("the other stream goes on").isEqualTo(next);
     }
 
     @Test
