@@ -30,8 +30,9 @@ public record KeepAliveEnd(Reason reason, Throwable cause) {
         /** The client was closed. */
         CLIENT_CLOSED,
         /**
-         * The Flow subscriber cancelled its subscription, or threw from one of its methods, which
-         * Flow treats as a cancel; the cause is the exception it threw, or a
+         * The Flow subscriber cancelled its subscription, threw from one of its methods, or
+         * requested zero or fewer items, each of which ends a Flow subscription; the cause is the
+         * exception it threw, the {@link IllegalArgumentException} of its invalid request, or a
          * {@link java.util.concurrent.CancellationException}.
          */
         SUBSCRIBER_CANCELLED,

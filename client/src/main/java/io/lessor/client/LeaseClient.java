@@ -133,8 +133,12 @@ final class LeaseClient implements Lease {
             ctx.throwIfDone();
             throw e;
         } catch (IllegalStateException cancelledBeforeSend) {
-            // The context ended or the client closed before the request went out.
+            // The context ended or the client closed before the request went out. Otherwise the
+            // exception came from elsewhere, such as an interceptor, and goes to the caller.
             ctx.throwIfDone();
+            if (!calls.clientContext().isDone()) {
+                throw cancelledBeforeSend;
+            }
             throw Calls.closed(LeaseGrpc.getLeaseKeepAliveMethod());
         } finally {
             if (onCallerDone != null) {

@@ -3,6 +3,13 @@ package io.lessor.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.lessor.api.LeaseKeepAliveResponse;
 import io.lessor.context.Context;
 import io.lessor.testing.CheckLeaks;
@@ -148,6 +155,58 @@ class KeepAlivePublisherTest {
         assertThat(cancelling.items).hasSize(1);
         assertThat(cancelling.completed).isFalse();
         assertThat(cancelling.error.get()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void invalidRequestStopsRenewals(Server server) throws Exception {
+        RecordingSubscriber<LeaseKeepAliveResponse> invalid = new RecordingSubscriber<>(0);
+        try (Client client = servers.client(server)) {
+            long id = client.lease().grant(background, 2).getID();
+            KeepAlive keepAlive = client.lease().keepAlive(background, id);
+            keepAlive.subscribe(invalid);
+            invalid.subscription().request(0);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> keepAlive.end().isPresent());
+
+            assertThat(keepAlive.end().get().reason()).isEqualTo(KeepAliveEnd.Reason.SUBSCRIBER_CANCELLED);
+            assertThat(invalid.error.get()).isInstanceOf(IllegalArgumentException.class);
+            assertThat(client.keepAliveLeaseCount()).isZero();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> client.lease().timeToLive(background, id, false).getTTL() == -1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void streamStartFailureIsRetried(Server server) throws Exception {
+        AtomicInteger failedStarts = new AtomicInteger();
+        ClientInterceptor failTwice = new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                ClientCall<Q, R> call = next.newCall(method, options);
+                if (!method.getFullMethodName().endsWith("LeaseKeepAlive") || failedStarts.get() >= 2) {
+                    return call;
+                }
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        failedStarts.incrementAndGet();
+                        throw new IllegalStateException("start failure on purpose");
+                    }
+                };
+            }
+        };
+        try (Client client = Client.builder().endpoints(servers.endpoint(server)).interceptors(failTwice).build()) {
+            long id = client.lease().grant(background, 10).getID();
+
+            KeepAlive keepAlive = client.lease().keepAlive(background, id);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> keepAlive.received() > 0);
+            assertThat(failedStarts).hasValue(2);
+            assertThat(keepAlive.end()).isEmpty();
+            client.lease().revoke(background, id);
+        }
     }
 
     @ParameterizedTest

@@ -33,7 +33,7 @@ final class KeepAliveSubscription implements KeepAlive {
     private final long leaseId;
     private final int capacity;
     private final FlowDelivery delivery;
-    // Ends this subscription when its Flow subscriber cancels or throws, so renewals stop.
+    // Ends this subscription when its Flow subscriber cancels, throws or makes an invalid request, so renewals stop.
     private final KeepAlives owner;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -273,7 +273,11 @@ final class KeepAliveSubscription implements KeepAlive {
                 }
 
                 if (invalid) {
-                    subscriber.onError(new IllegalArgumentException("Flow.Subscription.request needs a positive count"));
+                    IllegalArgumentException failure =
+                            new IllegalArgumentException("Flow.Subscription.request needs a positive count");
+                    subscriber.onError(failure);
+                    // Flow ends the subscription here, so the keep-alive ends with it.
+                    owner.end(this, KeepAliveEnd.Reason.SUBSCRIBER_CANCELLED, failure);
                     return;
                 }
                 if (ended != null) {

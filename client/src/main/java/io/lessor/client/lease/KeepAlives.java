@@ -341,7 +341,17 @@ public final class KeepAlives implements AutoCloseable {
     private void receiveLoop(Context ctx) throws InterruptedException {
         long backoffNanos = config.minRetryBackoff().toNanos();
         while (!ctx.isDone()) {
-            KeepAliveStream opened = KeepAliveStream.open(channel, this);
+            KeepAliveStream opened;
+            try {
+                opened = KeepAliveStream.open(channel, this);
+            } catch (RuntimeException e) {
+                // An interceptor or the channel threw while starting the call: retried like a
+                // broken stream, so the loop lives on.
+                log.warn("keep-alive stream failed to start, retrying: backoff-ms={}", backoffNanos / 1_000_000, e);
+                ctx.sleep(Duration.ofNanos(backoffNanos));
+                backoffNanos = Math.min(backoffNanos * 2, config.maxRetryBackoff().toNanos());
+                continue;
+            }
             lock.lock();
             try {
                 if (closed) {
