@@ -33,7 +33,8 @@ final class KeepAliveSubscription implements KeepAlive {
     private final long leaseId;
     private final int capacity;
     private final FlowDelivery delivery;
-    // Ends this subscription when its Flow subscriber cancels, throws or makes an invalid request, so renewals stop.
+    // Ends this subscription when its Flow subscriber cancels, throws or makes an invalid
+    // request, so that renewals stop.
     private final KeepAlives owner;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
