@@ -52,12 +52,20 @@ final class ExpiryHeap {
         lease.expiryIndex = -1;
         Lease last = heap[--size];
         heap[size] = null;
-        if (index == size) {
-            return;
+        if (index != size) {
+            place(last, index);
+            siftDown(index);
+            siftUp(last.expiryIndex);
         }
-        place(last, index);
-        siftDown(index);
-        siftUp(last.expiryIndex);
+        // Halved once a quarter full, so a burst of leases does not keep its array for good.
+        if (heap.length > INITIAL_CAPACITY && size < heap.length / 4) {
+            heap = Arrays.copyOf(heap, heap.length / 2);
+        }
+    }
+
+    /** Returns the length of the heap's array, for tests. */
+    int capacity() {
+        return heap.length;
     }
 
     /** Removes every lease. */

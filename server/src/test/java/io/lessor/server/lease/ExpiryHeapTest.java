@@ -44,6 +44,25 @@ class ExpiryHeapTest {
     }
 
     @Test
+    void heapShrinksAfterRemovals() {
+        ExpiryHeap heap = new ExpiryHeap();
+        List<Lease> leases = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            Lease lease = new Lease(i, 10, 0);
+            heap.schedule(lease, i);
+            leases.add(lease);
+        }
+        assertThat(heap.capacity()).isGreaterThanOrEqualTo(100_000);
+
+        for (Lease lease : leases.subList(1, leases.size())) {
+            heap.remove(lease);
+        }
+
+        assertThat(heap.capacity()).isLessThanOrEqualTo(32);
+        assertThat(heap.peek()).isSameAs(leases.get(0));
+    }
+
+    @Test
     void clearEmptiesHeap() {
         ExpiryHeap heap = new ExpiryHeap();
         Lease lease = new Lease(1, 10, 0);
