@@ -269,10 +269,11 @@ public final class Applier implements GroupApplier {
         txn.end();
         if (effects.collectEvents && !txn.changes().isEmpty()) {
             // The events are built before the group commits, so that reading a previous value
-            // from storage, which may fail, fails the group instead of a committed one.
-            boolean prevValues = anyListenerWantsPrevValues();
+            // from storage, which may fail, fails the group instead of a committed one. The
+            // listeners are asked, under the watch hub's lock, only when such a value exists.
             List<Change> changes = List.copyOf(txn.changes());
-            effects.revisions.add(new RevisionChanges(txn.revision(), changes, events(changes, prevValues), prevValues));
+            boolean complete = !anyPrevValueInStorage(changes) || anyListenerWantsPrevValues();
+            effects.revisions.add(new RevisionChanges(txn.revision(), changes, events(changes, complete), complete));
         }
     }
 
@@ -286,7 +287,7 @@ public final class Applier implements GroupApplier {
         }
         for (RevisionChanges revision : effects.revisions) {
             List<Event> shared = revision.events();
-            if (!revision.withPrevValues() && anyListenerWantsPrevValues()) {
+            if (!revision.prevValuesComplete() && anyListenerWantsPrevValues()) {
                 // A watcher with prev_kv started since the events were built, and it gets this
                 // revision, so the previous values that were left in storage are read now.
                 // NOTE: a failure here comes after the commit; the window is a watcher created
@@ -321,6 +322,15 @@ public final class Applier implements GroupApplier {
         return List.copyOf(events);
     }
 
+    private static boolean anyPrevValueInStorage(List<Change> changes) {
+        for (Change change : changes) {
+            if (change.prevValueInStorage()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean anyListenerWantsPrevValues() {
         for (RevisionListener listener : listeners) {
             if (listener.wantsPrevValues()) {
@@ -330,8 +340,12 @@ public final class Applier implements GroupApplier {
         return false;
     }
 
-    /** The changes of one revision and their events, built with previous values or without. */
-    private record RevisionChanges(long revision, List<Change> changes, List<Event> events, boolean withPrevValues) {
+    /**
+     * The changes of one revision and their events; {@code prevValuesComplete} is false when
+     * previous values that are only in storage were left out.
+     */
+    private record RevisionChanges(long revision, List<Change> changes, List<Event> events,
+            boolean prevValuesComplete) {
     }
 
     /** The work a group leaves for after its commit: events to publish and leases revoked. */

@@ -9,7 +9,7 @@ import io.lessor.api.KeyValue;
  * <p>Readers walk the list without a lock and skip nodes newer than the revision they read at,
  * so the writer may prepend nodes for revisions that are not published yet. Each node's
  * {@link KeyRevision#kv} is kept in memory while it is the head or the node right below the
- * head, so reads at the current revision of small values never touch disk; older nodes drop it
+ * head, so reads at the current revision of small values never touch disk. Older nodes drop it
  * once their revision is durable, and a read then fetches it from storage. A value larger than
  * {@link KeyRevision#MAX_IN_MEMORY_VALUE_BYTES} leaves memory as soon as it is durable, even at
  * the head, so the heap grows with the number of keys and not with the size of their values.

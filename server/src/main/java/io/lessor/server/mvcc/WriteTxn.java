@@ -57,7 +57,7 @@ public final class WriteTxn {
      * {@code null}. A large value is read from storage; see {@link #metadata}.
      *
      * <p>NOTE: a request that needs many large values whole (prev_kv or ignore_value over them,
-     * in one txn or one delete) holds them all in the heap while it is applied. Running out of
+     * in one txn or one delete) keeps them all in the heap while it is applied. Running out of
      * heap there fails the group, and, as with any apply failure, the server stops its writes.
      */
     public KeyValue get(ByteString key) {

@@ -406,7 +406,7 @@ public final class WatchStream {
             close();
         } catch (OutOfMemoryError e) {
             // A catch-up revision too large for the heap, such as many deletes of large values
-            // with prev_kv. The stream ends with an error that its client sees, instead of its
+            // with prev_kv. The stream ends with an error that its client receives, instead of its
             // worker dying silently, and what it had queued becomes garbage.
             LOG.error("watch: stream {} ran out of heap; ending it", number, e);
             outbound.fail(Status.RESOURCE_EXHAUSTED.withDescription(OUT_OF_MEMORY).asRuntimeException());

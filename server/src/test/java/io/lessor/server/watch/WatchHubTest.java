@@ -432,7 +432,7 @@ class WatchHubTest {
     }
 
     @Test
-    void catchUpOutOfHeapEndsOnlyItsStream() throws Exception {
+    void outOfHeapEndsOnlyItsStream() throws Exception {
         long first = put("k", "1");
         put("k", "2");
         Engine failing = (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
